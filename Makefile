@@ -1,0 +1,61 @@
+# spotifyclone: every command a developer or CI needs. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-services services-up services-down services-status lint format bench e2e-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The embedded default: no service variables, whatever the shell has set.
+test: $(VENV)/.installed-dev
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u STORAGE_BACKEND -u AWS_STORAGE_BUCKET_NAME \
+	    -u SEARCH_BACKEND -u OPENSEARCH_URL -u EDGE_URLS \
+	    $(BIN)/pytest -m "not services" $(PYTEST_ARGS)
+
+# The same suite against the real services started by `make services-up`.
+test-services: $(VENV)/.installed-dev
+	set -a && . scripts/services.env && set +a && $(BIN)/pytest $(PYTEST_ARGS)
+
+services-up: $(VENV)/.installed-dev
+	bash scripts/services.sh up
+
+services-down:
+	bash scripts/services.sh down
+
+services-status:
+	bash scripts/services.sh status
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.installed-dev
+	@for bench in bench/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,57 @@
+from django.conf import settings
+from django_countries.serializer_fields import CountryField
+from rest_framework import serializers
+
+from accounts.models import Profile, User
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="Username or email address.")
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    access_token = serializers.CharField()
+    token_type = serializers.CharField(default="Bearer")
+    expires_in = serializers.IntegerField()
+    refresh_token = serializers.CharField()
+    scope = serializers.CharField()
+
+
+class MeSerializer(serializers.ModelSerializer):
+    """The signed-in person: account, plan and listening preferences in one object."""
+
+    country = CountryField(source="profile.country", required=False, allow_blank=True)
+    plan = serializers.CharField(source="profile.plan", read_only=True)
+    bitrate_cap = serializers.IntegerField(source="profile.bitrate_cap", read_only=True, help_text="kbit/s")
+    stream_bitrate = serializers.IntegerField(source="profile.stream_bitrate", read_only=True, help_text="kbit/s")
+    streaming_quality = serializers.ChoiceField(
+        source="profile.streaming_quality", choices=Profile.Quality.choices, required=False
+    )
+    explicit_content = serializers.BooleanField(source="profile.explicit_content", required=False)
+    private_session = serializers.BooleanField(source="profile.private_session", required=False)
+    language = serializers.ChoiceField(source="profile.language", choices=settings.LANGUAGES, required=False)
+    avatar_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = (
+            "id",
+            "username",
+            "email",
+            "display_name",
+            "avatar_url",
+            "date_joined",
+            "country",
+            "plan",
+            "bitrate_cap",
+            "stream_bitrate",
+            "streaming_quality",
+            "explicit_content",
+            "private_session",
+            "language",
+        )
+        read_only_fields = ("id", "username", "date_joined")
+
+    def get_avatar_url(self, obj: User) -> str | None:
+        return obj.avatar.url if obj.avatar else None

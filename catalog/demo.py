@@ -1,0 +1,209 @@
+"""The demo catalog: a few artists, their albums and tracks, with real audio.
+
+Everything goes through the same services that artists and listeners use,
+and running it again adds only what is missing.
+"""
+
+import io
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from django.db import transaction
+
+from accounts import services as account_services
+from accounts.models import Profile, User
+from catalog import services
+from catalog.models import Album, Artist, Track
+from catalog.synth import artwork_synthesise, audio_synthesise
+
+DEMO_PASSWORD = "listen-to-the-demo"  # noqa: S105 - printed for the demo on purpose
+
+
+@dataclass(frozen=True)
+class DemoAlbum:
+    title: str
+    album_type: str
+    released: date
+    genres: tuple[str, ...]
+    tracks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DemoArtist:
+    name: str
+    bio: str
+    albums: tuple[DemoAlbum, ...]
+
+
+DEMO_USERS = (
+    # username, email, display name, plan, staff
+    ("listener", "listener@example.com", "Demo Listener", Profile.Plan.FREE, False),
+    ("premium", "premium@example.com", "Demo Premium", Profile.Plan.PREMIUM, False),
+    ("artist", "artist@example.com", "Demo Artist Member", Profile.Plan.PREMIUM, False),
+    ("admin", "admin@example.com", "Demo Staff", Profile.Plan.PREMIUM, True),
+)
+
+DEMO_CATALOG = (
+    DemoArtist(
+        "Aurora Fields",
+        "Slow-blooming synth pop from a town with more sheep than people.",
+        (
+            DemoAlbum(
+                "Northern Lights",
+                Album.Type.ALBUM,
+                date(2025, 3, 14),
+                ("Electronic", "Pop"),
+                ("Polar Night", "Magnetic North", "Glass Fjord", "Midnight Sun"),
+            ),
+            DemoAlbum("Snowglobe", Album.Type.SINGLE, date(2026, 1, 9), ("Pop",), ("Snowglobe",)),
+        ),
+    ),
+    DemoArtist(
+        "The Beatels",
+        "A tribute band that took its own spelling seriously.",
+        (
+            DemoAlbum(
+                "Abbey Lane",
+                Album.Type.ALBUM,
+                date(2024, 9, 26),
+                ("Rock",),
+                ("Come Along", "Sunrise Comes", "Octopus Garden Party", "Here Together"),
+            ),
+        ),
+    ),
+    DemoArtist(
+        "Beyoncé Tribute Orchestra",
+        "Strings, brass and a very tight rhythm section.",
+        (
+            DemoAlbum(
+                "Halo Suites",
+                Album.Type.EP,
+                date(2025, 11, 2),
+                ("Classical", "R&B"),
+                ("Halo Overture", "Crazy in Strings", "Single Ladies Waltz"),
+            ),
+        ),
+    ),
+    DemoArtist(
+        "Metallic Dawn",
+        "Loud, then louder.",
+        (
+            DemoAlbum(
+                "Iron Tides",
+                Album.Type.ALBUM,
+                date(2023, 6, 1),
+                ("Metal", "Rock"),
+                ("Anvil", "Forge of Storms", "Rust Never Sleeps", "Molten"),
+            ),
+        ),
+    ),
+    DemoArtist(
+        "Kofi & the Night Bus",
+        "Late-night jazz for the last ride home.",
+        (
+            DemoAlbum(
+                "Last Stop",
+                Album.Type.ALBUM,
+                date(2026, 10, 30),
+                ("Jazz",),
+                ("Terminus", "Night Fare", "Blue Line", "Dawn Depot"),
+            ),
+        ),
+    ),
+)
+
+# Source formats cycle so that every format an artist might upload is in the catalog.
+SOURCE_FORMATS = ("mp3", "flac", "ogg", "m4a", "wav", "opus")
+
+
+def _user(username: str, email: str, display_name: str, plan: str, staff: bool) -> User:
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = account_services.user_create(
+            username=username, email=email, password=DEMO_PASSWORD, display_name=display_name
+        )
+    if staff and not user.is_staff:
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
+    if user.profile.plan != plan:
+        account_services.profile_plan_set(profile=user.profile, plan=plan)
+    return user
+
+
+def _wait_until_processed(album: Album, *, timeout: float = 300) -> None:
+    """With real workers, tracks are processed elsewhere: wait for them, with a deadline."""
+    deadline = time.monotonic() + timeout
+    while album.tracks.filter(status=Track.Status.PROCESSING).exists():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"The tracks of {album.title!r} were not processed within {timeout:.0f} s.")
+        time.sleep(0.5)
+
+
+def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int, int] = (20, 45)) -> dict[str, int]:
+    """Load the demo catalog; return how many artists, albums and tracks were added."""
+    users = {spec[0]: _user(*spec) for spec in DEMO_USERS}
+    member = users["artist"]
+    added = {"artists": 0, "albums": 0, "tracks": 0}
+    total_tracks = sum(len(album.tracks) for artist in DEMO_CATALOG for album in artist.albums)
+    done = 0
+    low, high = track_seconds
+    with tempfile.TemporaryDirectory(prefix="seed-demo-") as workdir:
+        for artist_index, spec in enumerate(DEMO_CATALOG):
+            artist = Artist.objects.filter(name=spec.name).first()
+            if artist is None:
+                artist = services.artist_create(name=spec.name, owner=member, bio=spec.bio, verified=True)
+                added["artists"] += 1
+            for album_index, album_spec in enumerate(spec.albums):
+                seed = artist_index * 100 + album_index * 10
+                with transaction.atomic():
+                    album = Album.objects.filter(artist=artist, title=album_spec.title).first()
+                    if album is None:
+                        genres = [services.genre_get_or_create(name=name) for name in album_spec.genres]
+                        album = services.album_create(
+                            artist=artist,
+                            by=member,
+                            title=album_spec.title,
+                            album_type=album_spec.album_type,
+                            release_date=album_spec.released,
+                            label="Demo Records",
+                            genres=genres,
+                        )
+                        cover = artwork_synthesise(title=album_spec.title, seed=seed)
+                        services.album_artwork_set(album=album, file=io.BytesIO(cover))
+                        added["albums"] += 1
+                for number, title in enumerate(album_spec.tracks, start=1):
+                    done += 1
+                    if Track.objects.filter(album=album, disc_number=1, track_number=number).exists():
+                        continue
+                    fmt = SOURCE_FORMATS[(done - 1) % len(SOURCE_FORMATS)]
+                    seconds = low + (seed + number * 7) % (high - low + 1)
+                    report(f"[{done}/{total_tracks}] {spec.name} - {title} ({seconds} s, {fmt})")
+                    source = audio_synthesise(
+                        Path(workdir) / f"{seed + number}.{fmt}",
+                        seconds=seconds,
+                        fmt=fmt,
+                        seed=seed + number,
+                        tags={"title": title, "artist": spec.name, "album": album_spec.title, "track": str(number)},
+                    )
+                    with source.open("rb") as file:
+                        services.track_create(
+                            artist=artist,
+                            by=member,
+                            file=file,
+                            filename=source.name,
+                            title=title,
+                            album=album,
+                            track_number=number,
+                            genres=list(album.genres.all()),
+                            year=album_spec.released.year,
+                        )
+                    added["tracks"] += 1
+                _wait_until_processed(album)
+                album.refresh_from_db()
+                if album.status != Album.Status.PUBLISHED and album.tracks.filter(status=Track.Status.READY).exists():
+                    services.album_publish(album=album, by=member)
+    return added

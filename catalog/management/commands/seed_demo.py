@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from catalog.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo catalog (real, generated audio) and demo accounts. Safe to run twice."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        added = seed_demo(report=lambda line: self.stdout.write(line))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo catalog ready: added {added['artists']} artists, {added['albums']} albums, "
+                f"{added['tracks']} tracks."
+            )
+        )
+        self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
+        for username, _email, display_name, plan, staff in DEMO_USERS:
+            role = "staff, Django admin at /admin/" if staff else f"{plan} plan"
+            self.stdout.write(f"  {username:<10} {display_name} ({role})")

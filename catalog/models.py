@@ -1,0 +1,164 @@
+"""The catalog: artists and who runs them, albums, tracks and genres."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+    slug = models.SlugField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Artist(models.Model):
+    """A performer or band: a public page, run by its members."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    bio = models.TextField(blank=True)
+    # The largest square; the smaller ones sit beside it (see catalog.artwork).
+    image = models.FileField(upload_to="artists/", blank=True, max_length=300)
+    verified = models.BooleanField(default=False)
+    members = models.ManyToManyField(  # type: ignore[var-annotated]
+        settings.AUTH_USER_MODEL, through="ArtistMembership", related_name="artists"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ArtistMembership(models.Model):
+    """Who may act for an artist. An artist always keeps one owner at least."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="artist_memberships")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["artist", "user"], name="catalog_membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=["owner", "editor"]), name="catalog_membership_role_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} is {self.role} of {self.artist_id}"
+
+
+class Album(models.Model):
+    class Type(models.TextChoices):
+        ALBUM = "album", "Album"
+        SINGLE = "single", "Single"
+        EP = "ep", "EP"
+        COMPILATION = "compilation", "Compilation"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="albums")
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=320)
+    album_type = models.CharField(max_length=16, choices=Type.choices, default=Type.ALBUM)
+    release_date = models.DateField(null=True, blank=True)
+    # For a scheduled album: when it goes out (published by a periodic task).
+    release_at = models.DateTimeField(null=True, blank=True)
+    artwork = models.FileField(upload_to="albums/", blank=True, max_length=300)
+    genres = models.ManyToManyField(Genre, related_name="albums", blank=True)
+    label = models.CharField(max_length=200, blank=True)
+    upc = models.CharField("UPC", max_length=14, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-release_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["artist", "slug"], name="catalog_album_slug_unique_per_artist"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "scheduled", "published", "unpublished"]),
+                name="catalog_album_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(release_at__isnull=False),
+                name="catalog_album_scheduled_has_release_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-release_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Track(models.Model):
+    class Status(models.TextChoices):
+        PROCESSING = "processing", "Processing"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=300)
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="tracks")
+    featured_artists = models.ManyToManyField(Artist, related_name="featured_on", blank=True)
+    album = models.ForeignKey(Album, on_delete=models.SET_NULL, null=True, blank=True, related_name="tracks")
+    disc_number = models.PositiveSmallIntegerField(default=1)
+    track_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    genres = models.ManyToManyField(Genre, related_name="tracks", blank=True)
+    explicit = models.BooleanField(default=False)
+    isrc = models.CharField("ISRC", max_length=12, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
+    failure_reason = models.CharField(max_length=500, blank=True)
+    original = models.FileField(upload_to="originals/", max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
+    )
+    play_count = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["album_id", "disc_number", "track_number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["album", "disc_number", "track_number"],
+                condition=Q(album__isnull=False, track_number__isnull=False),
+                name="catalog_track_position_unique",
+            ),
+            models.CheckConstraint(condition=Q(disc_number__gte=1), name="catalog_track_disc_positive"),
+            models.CheckConstraint(
+                condition=Q(track_number__isnull=True) | Q(track_number__gte=1), name="catalog_track_number_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["processing", "ready", "failed"]), name="catalog_track_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["artist", "-play_count"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def duration_seconds(self) -> float | None:
+        return None if self.duration_ms is None else self.duration_ms / 1000

@@ -1,0 +1,24 @@
+"""The OpenSearch client, built once per process from settings."""
+
+from functools import lru_cache
+
+from django.conf import settings
+from opensearchpy import OpenSearch
+
+
+@lru_cache(maxsize=1)
+def opensearch_client() -> OpenSearch:
+    return OpenSearch(
+        hosts=[settings.OPENSEARCH_URL],
+        timeout=5,
+        max_retries=1,
+        retry_on_timeout=False,
+        http_compress=True,
+    )
+
+
+def opensearch_ping(*, timeout: float) -> None:
+    """Raise unless the cluster answers its health endpoint within ``timeout``."""
+    health = opensearch_client().cluster.health(params={"timeout": f"{int(timeout)}s"}, request_timeout=timeout)
+    if health.get("status") not in {"green", "yellow"}:
+        raise RuntimeError(f"cluster status is {health.get('status')}")

@@ -1,0 +1,11 @@
+"""The Celery app. Configuration lives in settings under the CELERY_ prefix."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "spotifyclone.settings")
+
+app = Celery("spotifyclone")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from spotifyclone import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("accounts/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("spotifyclone.api.urls")),
+]
+
+if settings.STORAGE_BACKEND == "filesystem":
+    # Embedded default only: in services mode media never passes through Django.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "spotifyclone.views.page_not_found"
+handler500 = "spotifyclone.views.server_error"

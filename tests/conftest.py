@@ -1,0 +1,58 @@
+import os
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+
+from spotifyclone.celery import app as celery_app
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _services_configured() -> bool:
+    return bool(
+        django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+        and django_settings.REDIS_URL
+        and django_settings.STORAGE_BACKEND == "s3"
+        and django_settings.SEARCH_BACKEND == "opensearch"
+    )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A test marked ``services`` needs the real ones: under CI it fails without them, never skips."""
+    if item.get_closest_marker("services") and not _services_configured():
+        reason = "needs the real services: run `make services-up`, then `make test-services`"
+        if IN_CI:
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test writes its blobs somewhere of its own and starts with an empty cache."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    if settings.STORAGE_BACKEND == "s3":
+        default = settings.STORAGES["default"]
+        options = {**default["OPTIONS"], "location": f"tests/{uuid.uuid4().hex}"}
+        settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
+    else:
+        settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks run in-process unless a test brings up a real worker."""
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
