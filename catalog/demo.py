@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from django.core.files import File
 from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Profile, User
-from catalog import services
 from catalog.models import Album, Artist, Track
+from catalog.services.albums import album_artwork_set, album_create, album_publish
+from catalog.services.artists import artist_create, genre_get_or_create
+from catalog.services.tracks import track_upload
 from catalog.synth import artwork_synthesise, audio_synthesise
 
 DEMO_PASSWORD = "listen-to-the-demo"  # noqa: S105 - printed for the demo on purpose
@@ -155,16 +158,16 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
         for artist_index, spec in enumerate(DEMO_CATALOG):
             artist = Artist.objects.filter(name=spec.name).first()
             if artist is None:
-                artist = services.artist_create(name=spec.name, owner=member, bio=spec.bio, verified=True)
+                artist = artist_create(name=spec.name, owner=member, bio=spec.bio, verified=True)
                 added["artists"] += 1
             for album_index, album_spec in enumerate(spec.albums):
                 seed = artist_index * 100 + album_index * 10
                 with transaction.atomic():
                     album = Album.objects.filter(artist=artist, title=album_spec.title).first()
                     if album is None:
-                        genres = [services.genre_get_or_create(name=name) for name in album_spec.genres]
-                        album = services.album_create(
-                            artist=artist,
+                        genres = [genre_get_or_create(name=name) for name in album_spec.genres]
+                        album = album_create(
+                            artist_id=artist.pk,
                             by=member,
                             title=album_spec.title,
                             album_type=album_spec.album_type,
@@ -173,7 +176,7 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
                             genres=genres,
                         )
                         cover = artwork_synthesise(title=album_spec.title, seed=seed)
-                        services.album_artwork_set(album=album, file=io.BytesIO(cover))
+                        album_artwork_set(album=album, by=member, file=io.BytesIO(cover))
                         added["albums"] += 1
                 for number, title in enumerate(album_spec.tracks, start=1):
                     done += 1
@@ -187,23 +190,21 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
                         seconds=seconds,
                         fmt=fmt,
                         seed=seed + number,
-                        tags={"title": title, "artist": spec.name, "album": album_spec.title, "track": str(number)},
+                        tags={
+                            "title": title,
+                            "artist": spec.name,
+                            "album": album_spec.title,
+                            "track": str(number),
+                            "genre": album_spec.genres[0],
+                            "date": str(album_spec.released.year),
+                        },
                     )
+                    # The same path as an artist's upload: the tags place it on the album.
                     with source.open("rb") as file:
-                        services.track_create(
-                            artist=artist,
-                            by=member,
-                            file=file,
-                            filename=source.name,
-                            title=title,
-                            album=album,
-                            track_number=number,
-                            genres=list(album.genres.all()),
-                            year=album_spec.released.year,
-                        )
+                        track_upload(artist=artist, by=member, file=File(file, name=f"{title}.{fmt}"))
                     added["tracks"] += 1
                 _wait_until_processed(album)
                 album.refresh_from_db()
                 if album.status != Album.Status.PUBLISHED and album.tracks.filter(status=Track.Status.READY).exists():
-                    services.album_publish(album=album, by=member)
+                    album_publish(album=album, by=member)
     return added

@@ -128,6 +128,7 @@ class Track(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROCESSING)
     failure_reason = models.CharField(max_length=500, blank=True)
     original = models.FileField(upload_to="originals/", max_length=300)
+    original_filename = models.CharField(max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="uploads"
     )

@@ -1,20 +1,57 @@
 """Reads on the catalog, each tuned for the page or endpoint that uses it."""
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
-from catalog.models import Album, Track
+from accounts.models import User
+from catalog.access import albums_visible_to, artists_editable_by, tracks_visible_to
+from catalog.models import Album, Artist, ArtistMembership, Track
 
 
-def album_list_published() -> QuerySet[Album]:
-    return Album.objects.filter(status=Album.Status.PUBLISHED).select_related("artist")
+def artist_list() -> QuerySet[Artist]:
+    return Artist.objects.order_by("name")
+
+
+def artist_list_editable(*, user: User) -> QuerySet[Artist]:
+    return artists_editable_by(user).order_by("name")
+
+
+def artist_members(*, artist_id: int) -> QuerySet[ArtistMembership]:
+    return ArtistMembership.objects.filter(artist_id=artist_id).select_related("user").order_by("role", "created_at")
+
+
+def _tracks(viewer: User) -> QuerySet[Track]:
+    return (
+        tracks_visible_to(viewer)
+        .select_related("artist", "album", "album__artist")
+        .prefetch_related("featured_artists", "genres")
+    )
+
+
+def album_list(*, viewer: User) -> QuerySet[Album]:
+    return albums_visible_to(viewer).select_related("artist").prefetch_related("genres")
 
 
 def album_list_new_releases(*, limit: int = 20) -> list[Album]:
-    return list(album_list_published().order_by("-release_date", "-published_at", "-id")[:limit])
+    published = Album.objects.filter(status=Album.Status.PUBLISHED).select_related("artist")
+    return list(published.order_by("-release_date", "-published_at", "-id")[:limit])
 
 
-def track_list_playable() -> QuerySet[Track]:
-    """Tracks a listener may find and play: ready, on a published album."""
-    return Track.objects.filter(status=Track.Status.READY, album__status=Album.Status.PUBLISHED).select_related(
-        "artist", "album"
+def album_detail(*, album_id: int, viewer: User) -> Album:
+    """The album with its tracks in running order, as ``viewer`` may see it (Album.DoesNotExist otherwise)."""
+    tracks = _tracks(viewer).order_by("disc_number", "track_number", "id")
+    return album_list(viewer=viewer).prefetch_related(Prefetch("tracks", queryset=tracks)).get(pk=album_id)
+
+
+def track_list(*, viewer: User) -> QuerySet[Track]:
+    return _tracks(viewer)
+
+
+def upload_list(*, user: User) -> QuerySet[Track]:
+    """Every track of the artists ``user`` may edit, newest first: their uploads and their states."""
+    editable = artists_editable_by(user).values("pk")
+    return (
+        Track.objects.filter(artist_id__in=editable)
+        .select_related("artist", "album", "album__artist")
+        .prefetch_related("featured_artists", "genres")
+        .order_by("-created_at", "-id")
     )

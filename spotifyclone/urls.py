@@ -10,6 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
+    path("studio/", include("catalog.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("spotifyclone.api.urls")),
 ]

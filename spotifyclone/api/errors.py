@@ -6,9 +6,12 @@ a code a program can branch on and a message a person can read.
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -16,14 +19,35 @@ def error_body(*, status_code: int, code: str, message: str, details: Any = None
     return {"error": {"status": status_code, "code": code, "message": message, "details": details or {}}}
 
 
+def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
+    """A service's ValidationError as the API's, keeping its fields and codes."""
+    if hasattr(exc, "error_dict"):
+        detail: Any = {
+            api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field: [str(m) for m in messages]
+            for field, messages in exc.message_dict.items()
+        }
+        return exceptions.ValidationError(detail)
+    errors = exc.error_list
+    code = errors[0].code if len(errors) == 1 and errors[0].code else "invalid"
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages}, code=code)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = _from_django(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
         code, message, details = "invalid", "The request is not valid.", response.data
         if isinstance(details, list):
-            details = {"non_field_errors": details}
+            details = {api_settings.NON_FIELD_ERRORS_KEY: details}
+        non_field = details.get(api_settings.NON_FIELD_ERRORS_KEY) if isinstance(details, dict) else None
+        if non_field and len(details) == 1:
+            # A rule of the service was broken: its code and words say which.
+            first = non_field[0]
+            code = getattr(first, "code", None) or code
+            message = " ".join(str(m) for m in non_field)
     elif isinstance(exc, exceptions.APIException):
         detail = exc.detail
         code = detail.code if isinstance(detail, exceptions.ErrorDetail) and detail.code else exc.default_code

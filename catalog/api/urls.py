@@ -1,0 +1,13 @@
+from rest_framework.routers import DefaultRouter
+
+from catalog.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("artists", views.ArtistViewSet, basename="artist")
+router.register("albums", views.AlbumViewSet, basename="album")
+router.register("tracks", views.TrackViewSet, basename="track")
+router.register("uploads", views.UploadViewSet, basename="upload")
+router.register("genres", views.GenreViewSet, basename="genre")
+
+urlpatterns = router.urls

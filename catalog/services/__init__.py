@@ -1,0 +1,1 @@
+"""Writes on the catalog, split by what they change: artists, albums, tracks."""
