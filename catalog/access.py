@@ -4,6 +4,8 @@ Owners also manage who the members are. Each check is one query, filtered by
 the user, never a fetch followed by a comparison.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
@@ -15,7 +17,7 @@ def _membership(*, artist_id: int, user: User) -> QuerySet[ArtistMembership]:
     return ArtistMembership.objects.filter(artist_id=artist_id, user_id=user.pk)
 
 
-def _member_artist_ids(user: User) -> QuerySet[ArtistMembership]:
+def _member_artist_ids(user: User) -> QuerySet[ArtistMembership, Any]:
     return ArtistMembership.objects.filter(user_id=user.pk).values("artist_id")
 
 
@@ -28,7 +30,9 @@ def artist_can_edit(*, artist_id: int, user: User) -> bool:
 def artist_can_manage(*, artist_id: int, user: User) -> bool:
     if not user.is_authenticated:
         return False
-    return user.is_staff or _membership(artist_id=artist_id, user=user).filter(role=ArtistMembership.Role.OWNER).exists()
+    return (
+        user.is_staff or _membership(artist_id=artist_id, user=user).filter(role=ArtistMembership.Role.OWNER).exists()
+    )
 
 
 def require_edit(*, artist_id: int, user: User) -> None:

@@ -1,6 +1,30 @@
-from django.contrib import admin
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from catalog.models import Album, Artist, ArtistMembership, Genre, Track
+from catalog.services.albums import album_publish, album_unpublish
+from catalog.services.tracks import track_reprocess
+
+
+def _apply(
+    admin_: admin.ModelAdmin, request: HttpRequest, objects: QuerySet[Any], service: Callable[..., Any], keyword: str
+) -> None:
+    """Run a service on each selected object; say what was done and why the rest was refused."""
+    done = 0
+    for obj in objects:
+        try:
+            service(**{keyword: obj, "by": request.user})
+        except ValidationError as exc:
+            admin_.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
+        else:
+            done += 1
+    if done:
+        admin_.message_user(request, f"Done for {done} of {len(objects)}.", messages.SUCCESS)
 
 
 @admin.register(Genre)
@@ -19,6 +43,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Artist)
 class ArtistAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "verified", "created_at")
+    readonly_fields = ("created_at",)
     list_filter = ("verified",)
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -44,6 +69,15 @@ class AlbumAdmin(admin.ModelAdmin):
     filter_horizontal = ("genres",)
     date_hierarchy = "release_date"
     inlines = (TrackInline,)
+    actions = ("publish", "unpublish")
+
+    @admin.action(description="Publish the selected albums")
+    def publish(self, request: HttpRequest, queryset: QuerySet[Album]) -> None:
+        _apply(self, request, queryset, album_publish, "album")
+
+    @admin.action(description="Unpublish the selected albums")
+    def unpublish(self, request: HttpRequest, queryset: QuerySet[Album]) -> None:
+        _apply(self, request, queryset, album_unpublish, "album")
 
 
 @admin.register(Track)
@@ -53,7 +87,12 @@ class TrackAdmin(admin.ModelAdmin):
     list_select_related = ("artist", "album")
     raw_id_fields = ("artist", "album", "uploaded_by", "featured_artists")
     search_fields = ("title", "artist__name", "isrc")
-    readonly_fields = ("play_count", "created_at", "updated_at")
+    readonly_fields = ("play_count", "original", "original_filename", "created_at", "updated_at")
+    actions = ("reprocess",)
+
+    @admin.action(description="Process the selected tracks again")
+    def reprocess(self, request: HttpRequest, queryset: QuerySet[Track]) -> None:
+        _apply(self, request, queryset, track_reprocess, "track")
 
 
 @admin.register(ArtistMembership)

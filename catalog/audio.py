@@ -137,11 +137,12 @@ def _wav_announced_ms(source: str | Path | IO[bytes]) -> int:
             with wave.open(str(source), "rb") as header:
                 return header.getnframes() * 1000 // header.getframerate()
         source.seek(0)
-        with wave.open(source, "rb") as header:  # type: ignore[arg-type]
+        with wave.open(source, "rb") as header:
             return header.getnframes() * 1000 // header.getframerate()
     except (wave.Error, EOFError, ZeroDivisionError):
         return 0
 
 
 def _too_long(duration_ms: int, max_seconds: int) -> str:
-    return f"The audio lasts {duration_ms // 60000} min {duration_ms // 1000 % 60} s; the limit is {max_seconds // 60} min."
+    minutes, seconds = divmod(duration_ms // 1000, 60)
+    return f"The audio lasts {minutes} min {seconds} s; the limit is {max_seconds // 60} min."

@@ -120,7 +120,11 @@ def _container_tags(path: Path) -> dict[str, Any]:
             metadata = {key.lower(): value for key, value in container.metadata.items()}
     except av.FFmpegError:
         return {}
-    return {name: metadata[name] for name in ("title", "artist", "album", "track", "disc", "genre", "date") if name in metadata}
+    return {
+        name: metadata[name]
+        for name in ("title", "artist", "album", "track", "disc", "genre", "date")
+        if name in metadata
+    }
 
 
 def tags_read(path: Path) -> AudioTags:

@@ -33,6 +33,8 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
     """Each test writes its blobs somewhere of its own and starts with an empty cache."""
+    # Hashing passwords slowly protects real accounts, not test ones.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -77,7 +77,7 @@ class OwnershipTransferSerializer(serializers.Serializer):
 class AlbumRefSerializer(serializers.ModelSerializer):
     class Meta:
         model = Album
-        fields = ("id", "title", "slug")
+        fields: tuple[str, ...] = ("id", "title", "slug")
 
 
 class TrackSerializer(serializers.ModelSerializer):
@@ -88,7 +88,7 @@ class TrackSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Track
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "artist",
@@ -136,7 +136,7 @@ class AlbumSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Album
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "title",
             "slug",
@@ -167,7 +167,8 @@ class AlbumWriteSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300, required=False)
     album_type = serializers.ChoiceField(choices=Album.Type.choices, required=False)
     release_date = serializers.DateField(required=False, allow_null=True)
-    label = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    # A field called "label" shadows Field.label for type checkers only; DRF takes it off the class.
+    label = serializers.CharField(max_length=200, required=False, allow_blank=True)  # type: ignore[assignment]
     upc = serializers.RegexField(r"^\d{12,14}$", required=False, allow_blank=True)
     genres = serializers.SlugRelatedField(slug_field="slug", queryset=Genre.objects.all(), many=True, required=False)
 

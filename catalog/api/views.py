@@ -51,11 +51,15 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
     def perform_create(self, serializer: Any) -> None:
         serializer.instance = artists.artist_create(
-            name=serializer.validated_data["name"], owner=_user(self.request), bio=serializer.validated_data.get("bio", "")
+            name=serializer.validated_data["name"],
+            owner=_user(self.request),
+            bio=serializer.validated_data.get("bio", ""),
         )
 
     def perform_update(self, serializer: Any) -> None:
-        serializer.instance = artists.artist_update(artist=serializer.instance, by=_user(self.request), **serializer.validated_data)
+        serializer.instance = artists.artist_update(
+            artist=serializer.instance, by=_user(self.request), **serializer.validated_data
+        )
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         kwargs["partial"] = True
@@ -68,7 +72,9 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         return self.list(request)
 
     @extend_schema(request={"multipart/form-data": s.ImageUploadSerializer}, responses=s.ArtistSerializer)
-    @action(detail=True, methods=["put"], parser_classes=[MultiPartParser], permission_classes=[permissions.IsAuthenticated])
+    @action(
+        detail=True, methods=["put"], parser_classes=[MultiPartParser], permission_classes=[permissions.IsAuthenticated]
+    )
     def image(self, request: Request, pk: str) -> Response:
         artist = self.get_object()
         upload = s.ImageUploadSerializer(data=request.data)
@@ -160,7 +166,9 @@ class AlbumViewSet(viewsets.ModelViewSet):
         return Response(s.AlbumDetailSerializer(album).data)
 
     def _detail(self, album: Album) -> Response:
-        return Response(s.AlbumDetailSerializer(selectors.album_detail(album_id=album.pk, viewer=_user(self.request))).data)
+        return Response(
+            s.AlbumDetailSerializer(selectors.album_detail(album_id=album.pk, viewer=_user(self.request))).data
+        )
 
     @extend_schema(request=s.AlbumWriteSerializer, responses={201: s.AlbumDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -168,7 +176,9 @@ class AlbumViewSet(viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         if "artist" not in data or "title" not in data:
-            raise ValidationError({name: ["This field is required."] for name in ("artist", "title") if name not in data})
+            raise ValidationError(
+                {name: ["This field is required."] for name in ("artist", "title") if name not in data}
+            )
         artist = get_object_or_404(Artist, pk=data.pop("artist"))
         album = albums.album_create(artist_id=artist.pk, by=_user(request), **data)
         response = self._detail(album)

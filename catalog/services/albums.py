@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import User
+from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
 from catalog.models import Album, Genre, Track
 from catalog.services.artists import unique_slug
-from catalog import tasks
 
 EDITABLE_FIELDS = frozenset({"title", "album_type", "release_date", "label", "upc"})
 

@@ -39,7 +39,7 @@ def artist_create(*, name: str, owner: User, bio: str = "", verified: bool = Fal
 
 def artist_update(*, artist: Artist, by: User, name: str | None = None, bio: str | None = None) -> Artist:
     require_edit(artist_id=artist.pk, user=by)
-    fields = []
+    fields: list[str] = []
     if name is not None:
         artist.name, fields = name.strip(), [*fields, "name"]
     if bio is not None:

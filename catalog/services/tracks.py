@@ -22,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from accounts.models import User
+from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, ArtworkError, artwork_name, artwork_store
 from catalog.audio import AudioInfo, AudioProbeError, audio_verify
@@ -29,7 +30,6 @@ from catalog.models import Album, Artist, Genre, Track
 from catalog.services.albums import album_create
 from catalog.services.artists import genre_get_or_create
 from catalog.tags import AudioTags, TagError, tags_read
-from catalog import tasks
 
 EDITABLE_FIELDS = frozenset({"title", "explicit", "isrc", "year"})
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
@@ -68,7 +68,9 @@ def _inspect(file: File) -> tuple[AudioInfo, AudioTags]:
     if not file.size:
         raise ValidationError("The file is empty.", code="empty")
     if file.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", code="too_big")
+        raise ValidationError(
+            f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", code="too_big"
+        )
     with _local_copy(file) as path:
         try:
             info = audio_verify(path, max_seconds=settings.UPLOAD_MAX_SECONDS)

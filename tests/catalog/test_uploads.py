@@ -1,0 +1,262 @@
+"""Uploading audio: what goes in, what it becomes, and what is refused with nothing left behind."""
+
+import base64
+import io
+import os
+import subprocess
+import zipfile
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from mutagen.flac import Picture
+from mutagen.id3 import ID3, TIT2
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+from PIL import Image
+
+from catalog.artwork import artwork_name
+from catalog.audio import ffmpeg_exe
+from catalog.models import Album, Track
+from catalog.services.artists import artist_create
+from catalog.services.tracks import track_upload
+from tests.catalog.conftest import png_bytes, stored_names, upload_of
+
+pytestmark = pytest.mark.django_db
+
+FORMATS = ["mp3", "flac", "ogg", "opus", "m4a", "wav"]
+TAGS = {
+    "title": "Glass Fjord",
+    "artist": "Aurora Fields; Guest Star",
+    "album": "Northern Lights",
+    "track": "3/12",
+    "disc": "1/2",
+    "genre": "Electronic",
+    "date": "2025-03-14",
+}
+
+
+def _embed_ogg_picture(path, image: bytes) -> None:
+    """FFmpeg cannot put a picture in Ogg; taggers do it with a METADATA_BLOCK_PICTURE comment."""
+    picture = Picture()
+    picture.type, picture.mime, picture.data = 3, "image/png", image
+    audio = OggOpus(path) if path.suffix == ".opus" else OggVorbis(path)
+    audio["metadata_block_picture"] = [base64.b64encode(picture.write()).decode()]
+    audio.save()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_tags_prefill_the_track_and_place_it_on_a_draft_album(
+    fmt, artist, owner, make_audio, tmp_path, django_capture_on_commit_callbacks
+):
+    artist_create(name="Guest Star", owner=owner)
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(png_bytes(500, 500))
+    source = make_audio(fmt, seconds=2.5, tags=TAGS, cover=cover if fmt in {"mp3", "flac", "m4a"} else None)
+    if fmt in {"ogg", "opus"}:
+        _embed_ogg_picture(source, cover.read_bytes())
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        track = track_upload(artist=artist, by=owner, file=upload_of(source))
+
+    assert len(callbacks) == 1  # processing is queued once the upload is committed
+    track.refresh_from_db()
+    assert track.title == "Glass Fjord"
+    assert [a.name for a in track.featured_artists.all()] == ["Guest Star"]
+    assert track.album.title == "Northern Lights"
+    assert track.album.status == Album.Status.DRAFT
+    assert (track.disc_number, track.track_number) == (1, 3)
+    assert [g.name for g in track.genres.all()] == ["Electronic"]
+    assert track.year == 2025
+    assert abs(track.duration_ms - 2500) <= 30
+    assert track.status == Track.Status.READY
+    if fmt != "wav":  # WAV has no standard place for a picture
+        with default_storage.open(artwork_name(track.album.artwork.name, 300)) as art, Image.open(art) as image:
+            assert (image.format, image.size) == ("JPEG", (300, 300))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_untagged_audio_is_named_after_its_file(fmt, artist, editor, make_audio):
+    source = make_audio(fmt, seconds=1.5, name=f"Late Night Demo.{fmt}")
+
+    track = track_upload(artist=artist, by=editor, file=upload_of(source))
+
+    assert (track.title, track.album, track.original_filename) == ("Late Night Demo", None, f"Late Night Demo.{fmt}")
+    assert track.original.name.startswith(f"originals/{artist.pk}/")
+    assert track.uploaded_by == editor
+
+
+def test_a_tagged_track_number_that_is_taken_goes_to_the_end(artist, owner, make_audio):
+    first = track_upload(artist=artist, by=owner, file=upload_of(make_audio(tags={"album": "A", "track": "1"})))
+    second = track_upload(artist=artist, by=owner, file=upload_of(make_audio(tags={"album": "A", "track": "1"})))
+
+    assert (first.track_number, second.track_number) == (1, 2)
+    assert first.album_id == second.album_id
+
+
+def test_path_traversal_in_the_file_name_goes_nowhere(artist, owner, make_audio):
+    source = make_audio("mp3")
+
+    track = track_upload(artist=artist, by=owner, file=upload_of(source, name="../../../etc/cron.d/evil.mp3"))
+
+    assert track.original_filename == "evil.mp3"
+    assert track.original.name.startswith(f"originals/{artist.pk}/")
+    assert ".." not in track.original.name
+    assert stored_names() == [track.original.name]
+
+
+def test_strangers_cannot_upload_for_an_artist(artist, stranger, make_audio):
+    with pytest.raises(PermissionDenied):
+        track_upload(artist=artist, by=stranger, file=upload_of(make_audio()))
+
+    assert Track.objects.count() == 0
+    assert stored_names() == []
+
+
+# --- The bad-input corpus ------------------------------------------------------------------------
+
+
+def _ffmpeg(tmp_path, name: str, *args: str) -> bytes:
+    path = tmp_path / name
+    subprocess.run([ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y", *args, str(path)], check=True, timeout=60)
+    return path.read_bytes()
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("song.mp3", b"not really")
+    return buffer.getvalue()
+
+
+def _jpeg() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 200), "red").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _huge_title_mp3(make_audio) -> bytes:
+    path = make_audio("mp3")
+    tags = ID3(path)
+    tags.add(TIT2(encoding=3, text="x" * 1_000_000))
+    tags.save(path)
+    return path.read_bytes()
+
+
+def _half(data: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _damaged_middle(data: bytes) -> bytes:
+    middle = len(data) // 3
+    return data[:middle] + os.urandom(1)[:0] + bytes(len(data) // 3) + data[2 * middle :]
+
+
+BAD_INPUTS = {
+    "text renamed .mp3": (lambda mk, tmp: b"hello, this is not music\n" * 100, "x.mp3", "not an audio format"),
+    "zero bytes": (lambda mk, tmp: b"", "empty.mp3", "The file is empty."),
+    "truncated mp3": (lambda mk, tmp: _half(mk("mp3", seconds=4).read_bytes()), "cut.mp3", "ends early"),
+    "truncated flac": (lambda mk, tmp: _half(mk("flac", seconds=4).read_bytes()), "cut.flac", "ends early"),
+    "truncated wav": (lambda mk, tmp: _half(mk("wav", seconds=4).read_bytes()), "cut.wav", "ends early"),
+    "truncated m4a": (lambda mk, tmp: _half(mk("m4a", seconds=4).read_bytes()), "cut.m4a", "ends early"),
+    "truncated ogg": (lambda mk, tmp: mk("ogg", seconds=4).read_bytes()[:3000], "cut.ogg", ""),
+    "a zip": (lambda mk, tmp: _zip(), "album.zip", "not an audio format"),
+    "a zip renamed .flac": (lambda mk, tmp: _zip(), "album.flac", "not an audio format"),
+    "a png": (lambda mk, tmp: png_bytes(), "cover.png", "not an audio format"),
+    "a jpeg renamed .mp3": (lambda mk, tmp: _jpeg(), "cover.mp3", "not an audio format"),
+    "html": (lambda mk, tmp: b"<!doctype html><html><body>hi</body></html>", "page.mp3", "not an audio format"),
+    "pdf": (lambda mk, tmp: b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" * 50, "doc.mp3", "not an audio"),
+    "json": (lambda mk, tmp: b'{"title": "not audio"}', "meta.wav", "not an audio format"),
+    "random bytes": (lambda mk, tmp: bytes(range(256)) * 64, "noise.mp3", "not an audio format"),
+    "midi": (
+        lambda mk, tmp: b"MThd\x00\x00\x00\x06\x00\x01\x00\x01\x01\xe0MTrk\x00\x00\x00\x04\x00\xff\x2f\x00",
+        "a.mid",
+        "",
+    ),
+    "elf binary": (lambda mk, tmp: b"\x7fELF\x02\x01\x01" + bytes(2000), "tool.mp3", "not an audio format"),
+    "wav header without samples": (lambda mk, tmp: mk("wav", seconds=2).read_bytes()[:44], "empty.wav", ""),
+    "video without audio": (
+        lambda mk, tmp: _ffmpeg(tmp, "v.mp4", "-f", "lavfi", "-i", "testsrc=d=1:s=64x64", "-pix_fmt", "yuv420p"),
+        "clip.m4a",
+        "video",
+    ),
+    "video with audio": (
+        lambda mk, tmp: _ffmpeg(
+            tmp,
+            "va.mp4",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=d=2:s=64x64",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=d=2",
+            "-pix_fmt",
+            "yuv420p",
+        ),
+        "clip.mp4",
+        "This is a video; upload the audio only.",
+    ),
+    "too short": (lambda mk, tmp: mk("wav", seconds=0.4).read_bytes(), "blip.wav", "shorter than one second"),
+    "a 1 MB title tag": (lambda mk, tmp: _huge_title_mp3(mk), "big.mp3", "The title tag is 1,000,000 characters long"),
+    "damaged in the middle": (lambda mk, tmp: _damaged_middle(mk("flac", seconds=4).read_bytes()), "bad.flac", ""),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_is_refused_with_a_reason_and_leaves_nothing(case, artist, owner, make_audio, tmp_path):
+    build, name, expected = BAD_INPUTS[case]
+    upload = SimpleUploadedFile(name, build(make_audio, tmp_path))
+
+    with pytest.raises(ValidationError) as excinfo:
+        track_upload(artist=artist, by=owner, file=upload)
+
+    message = excinfo.value.messages[0]
+    assert expected in message
+    assert message.endswith(".")
+    assert Track.objects.count() == 0
+    assert Album.objects.count() == 0
+    assert stored_names() == []
+
+
+def test_an_oversized_file_is_refused(artist, owner, make_audio, settings):
+    settings.UPLOAD_MAX_BYTES = 10_000
+
+    with pytest.raises(ValidationError, match="larger than 0 MB"):
+        track_upload(artist=artist, by=owner, file=upload_of(make_audio("wav", seconds=2)))
+
+    assert stored_names() == []
+
+
+def test_an_over_long_file_is_refused(artist, owner, make_audio, settings):
+    settings.UPLOAD_MAX_SECONDS = 60
+
+    with pytest.raises(ValidationError, match=r"The audio lasts 1 min 5 s; the limit is 1 min\."):
+        track_upload(artist=artist, by=owner, file=upload_of(make_audio("mp3", seconds=65)))
+
+    assert (Track.objects.count(), stored_names()) == (0, [])
+
+
+def test_a_failure_after_storing_removes_the_blob(artist, owner, make_audio, monkeypatch):
+    def broken_full_clean(self, *args, **kwargs):
+        raise ValidationError("The database said no.")
+
+    monkeypatch.setattr(Track, "full_clean", broken_full_clean)
+
+    with pytest.raises(ValidationError):
+        track_upload(artist=artist, by=owner, file=upload_of(make_audio("mp3", tags={"album": "Kept?"})))
+
+    assert (Track.objects.count(), Album.objects.count()) == (0, 0)
+    assert stored_names() == []
+
+
+def test_broken_embedded_artwork_does_not_refuse_the_audio(artist, owner, make_audio, tmp_path):
+    source = make_audio("ogg", tags={"album": "No Art"})
+    _embed_ogg_picture(source, b"\x89PNG\r\n\x1a\n broken")
+
+    track = track_upload(artist=artist, by=owner, file=upload_of(source))
+
+    assert track.album.title == "No Art"
+    assert not track.album.artwork
