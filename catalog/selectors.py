@@ -15,6 +15,11 @@ def artist_list_editable(*, user: User) -> QuerySet[Artist]:
     return artists_editable_by(user).order_by("name")
 
 
+def membership_list(*, user: User) -> QuerySet[ArtistMembership]:
+    """The artists ``user`` belongs to, with the role in each."""
+    return ArtistMembership.objects.filter(user_id=user.pk).select_related("artist").order_by("artist__name")
+
+
 def artist_members(*, artist_id: int) -> QuerySet[ArtistMembership]:
     return ArtistMembership.objects.filter(artist_id=artist_id).select_related("user").order_by("role", "created_at")
 
@@ -34,6 +39,12 @@ def album_list(*, viewer: User) -> QuerySet[Album]:
 def album_list_new_releases(*, limit: int = 20) -> list[Album]:
     published = Album.objects.filter(status=Album.Status.PUBLISHED).select_related("artist")
     return list(published.order_by("-release_date", "-published_at", "-id")[:limit])
+
+
+def album_list_editable(*, user: User) -> QuerySet[Album]:
+    """Albums of every state, of the artists ``user`` may edit."""
+    editable = artists_editable_by(user).values("pk")
+    return Album.objects.filter(artist_id__in=editable).select_related("artist").prefetch_related("genres")
 
 
 def album_detail(*, album_id: int, viewer: User) -> Album:

@@ -1,6 +1,6 @@
 from typing import Any, cast
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
+from accounts.selectors import user_find
 from catalog import selectors
 from catalog.api import serializers as s
 from catalog.artwork import ArtworkError
@@ -25,7 +26,7 @@ def _user(request: Request) -> User:
 
 
 def _person(identifier: str) -> User:
-    user = User.objects.filter(Q(username__iexact=identifier) | Q(email__iexact=identifier)).first()
+    user = user_find(identifier=identifier)
     if user is None:
         raise ValidationError({"user": [f"Nobody is called {identifier!r} here."]})
     return user

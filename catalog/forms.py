@@ -1,0 +1,188 @@
+"""Forms of the artists' studio: they check what a person typed, the services do the rest."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+
+from accounts.models import User
+from accounts.selectors import user_find
+from catalog.models import Album, Artist, ArtistMembership, Track
+
+IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
+Role = ArtistMembership.Role
+
+
+class NameListField(forms.CharField):
+    """Comma-separated names, cleaned to a list without blanks or repeats (case aside)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        names: dict[str, str] = {}
+        for name in text.split(","):
+            name = " ".join(name.split())
+            if name:
+                names.setdefault(name.casefold(), name)
+        return list(names.values())
+
+    def prepare_value(self, value: Any) -> Any:
+        return ", ".join(value) if isinstance(value, list | tuple) else value
+
+
+class ArtistForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    bio = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ArtistEditForm(ArtistForm):
+    picture = forms.FileField(
+        required=False,
+        help_text="JPEG, PNG or WebP, 64×64 pixels at least; cropped to a square.",
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+
+class AlbumForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    album_type = forms.ChoiceField(label="Type", choices=Album.Type.choices, initial=Album.Type.ALBUM)
+    release_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    label = forms.CharField(max_length=200, required=False)
+    upc = forms.RegexField(
+        label="UPC",
+        regex=r"^\d{12,14}$",
+        required=False,
+        error_messages={"invalid": "A UPC has 12 to 14 digits."},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    genres = NameListField(help_text="Separated by commas, e.g. Electronic, Pop.")
+
+
+class ImageForm(forms.Form):
+    image = forms.FileField(
+        label="Image file",
+        help_text="JPEG, PNG or WebP, 64×64 pixels at least (640×640 or more looks best); cropped to a square.",
+        widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
+    )
+
+
+class ScheduleForm(forms.Form):
+    release_at = forms.DateTimeField(
+        label="Release at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class TrackForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    explicit = forms.BooleanField(required=False, label="Explicit lyrics")
+    isrc = forms.CharField(
+        label="ISRC", max_length=15, required=False, help_text="12 characters, like USRC17607839.", strip=True
+    )
+    year = forms.IntegerField(min_value=1000, max_value=2999, required=False)
+    genres = NameListField(help_text="Separated by commas, e.g. Jazz, Soul.")
+    featured_artists = NameListField(help_text="Artists in the catalog, by name, separated by commas.")
+
+    def clean_featured_artists(self) -> list[Artist]:
+        """Each name (or slug) to the one artist it names in the catalog."""
+        names: list[str] = self.cleaned_data["featured_artists"]
+        found: list[Artist] = []
+        for name in names:
+            matches = list(Artist.objects.filter(Q(slug=name) | Q(name__iexact=name))[:2])
+            by_slug = [a for a in matches if a.slug == name]
+            if by_slug:
+                found.append(by_slug[0])
+            elif len(matches) == 1:
+                found.append(matches[0])
+            elif matches:
+                raise forms.ValidationError(f"Several artists are called “{name}”: give the one you mean by its slug.")
+            else:
+                raise forms.ValidationError(f"There is no artist called “{name}” in the catalog.")
+        return found
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Audio files",
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": "audio/*", "aria-describedby": "upload-help"}),
+        help_text="MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF.",
+    )
+
+
+def _person(identifier: str) -> User:
+    user = user_find(identifier=identifier)
+    if user is None:
+        raise forms.ValidationError(f"Nobody is called “{identifier}” here.")
+    return user
+
+
+class MemberAddForm(forms.Form):
+    user = forms.CharField(
+        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+
+    def clean_user(self) -> User:
+        return _person(self.cleaned_data["user"].strip())
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class OwnershipTransferForm(forms.Form):
+    """Choose the new owner among the other members."""
+
+    user = forms.TypedChoiceField(label="New owner", coerce=int)
+
+    def __init__(self, *args: Any, members: Sequence[ArtistMembership], me: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = {m.user_id: m.user for m in members if m.user_id != me.pk}
+        field = self.fields["user"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [(pk, f"{u.public_name} (@{u.username})") for pk, u in self.people.items()]
+
+    def clean_user(self) -> User:
+        return self.people[self.cleaned_data["user"]]
+
+
+class TracksAddForm(forms.Form):
+    tracks = forms.ModelMultipleChoiceField(queryset=Track.objects.none(), widget=forms.CheckboxSelectMultiple)
+    disc_number = forms.IntegerField(label="Disc", min_value=1, max_value=99, initial=1)
+
+    def __init__(self, *args: Any, addable: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tracks"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = addable
+
+
+class TrackMoveForm(forms.Form):
+    """One step up or down the running order; across a disc's edge, to the next disc's end or start."""
+
+    track = forms.IntegerField()
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+    def order(self, tracks: Sequence[Track]) -> list[tuple[int, int]] | None:
+        """The new ``(track_id, disc)`` order, or None when the track is not on the album."""
+        rows = [[t.pk, t.disc_number] for t in tracks]
+        index = next((i for i, (pk, _disc) in enumerate(rows) if pk == self.cleaned_data["track"]), None)
+        if index is None:
+            return None
+        step = -1 if self.cleaned_data["direction"] == "up" else 1
+        other = index + step
+        if 0 <= other < len(rows):
+            if rows[other][1] == rows[index][1]:
+                rows[index], rows[other] = rows[other], rows[index]
+            else:
+                rows[index][1] = rows[other][1]  # first or last of its disc: it changes disc
+        return [(pk, disc) for pk, disc in rows]
