@@ -34,7 +34,7 @@ SAMPLE_RATE = 44100
 HLS_SEGMENT_SECONDS = 6
 HLS_MASTER = "hls/master.m3u8"
 PEAK_COUNT = 200
-WAVEFORM_RATE = 8000  # Hz, for the mono decode behind the duration and the peaks
+WAVEFORM_RATE = 8000  # Hz, of the mono mix behind the duration and the peaks
 FFMPEG_TIMEOUT_SECONDS = 20 * 60
 # The meter reads silence as -70 (its absolute gate); the true peak of silence is
 # floored to the same value so that every figure stays a finite number.
@@ -46,8 +46,17 @@ _SUMMARY = re.compile(
     r".*?True peak:\s+Peak:\s+(?P<true_peak>\S+) dBFS",
     re.DOTALL,
 )
-# Lines FFmpeg ends a failure with that say nothing about the cause.
-_GENERIC_ENDINGS = ("Conversion failed!", "Exiting with exit code")
+# FFmpeg runs with "-loglevel level+info": each message carries its level in brackets.
+_LOG_ERROR = re.compile(r"\[(error|fatal|panic)\] ")
+_LOG_PREFIX = re.compile(r"^(\[[^\]]*\] )+")
+# Errors FFmpeg logs as a consequence, after the one that says what went wrong.
+_CONSEQUENCES = (
+    "Terminating thread with return code",
+    "Task finished with error code",
+    "Error sending frames to consumers",
+    "Nothing was written into output file",
+    "Conversion failed!",
+)
 
 
 class TranscodeError(ValueError):
@@ -77,14 +86,7 @@ class TranscodeResult:
     hls_master: str  # relative to out_dir
 
 
-def rendition_name(kbps: int) -> str:
-    """The stem shared by a rung's ``.m4a`` and its HLS variant directory."""
-    return f"aac_{kbps}"
-
-
-def transcode_audio(
-    source: Path, out_dir: Path, *, timeout_seconds: float = FFMPEG_TIMEOUT_SECONDS
-) -> TranscodeResult:
+def transcode_audio(source: Path, out_dir: Path, *, timeout_seconds: float = FFMPEG_TIMEOUT_SECONDS) -> TranscodeResult:
     """Transcode ``source`` into ``out_dir`` (fresh and empty) and describe what was made."""
     try:
         info = audio_probe(source)
@@ -96,23 +98,27 @@ def transcode_audio(
         completed = subprocess.run(command, cwd=out_dir, capture_output=True, timeout=timeout_seconds, check=False)
     except subprocess.TimeoutExpired as exc:
         raise TranscodeError(
-            f"Transcoding {source.name} took longer than {timeout_seconds / 60:g} minutes and was stopped."
+            f"Transcoding {source.name} took longer than {timeout_seconds:g} s and was stopped."
         ) from exc
     log = completed.stderr.decode("utf-8", errors="replace")
     if completed.returncode != 0:
-        raise TranscodeError(f"FFmpeg could not transcode {source.name}: {_last_line(log)}")
+        raise TranscodeError(f"FFmpeg could not transcode {source.name}: {_failure_reason(log)}")
 
     samples = array("h", completed.stdout[: len(completed.stdout) // 2 * 2])
     if sys.byteorder == "big":
         samples.byteswap()
     if not samples:
         raise TranscodeError(f"{source.name} has no audio that can be decoded.")
-    _hls_init_rename(out_dir / HLS_MASTER, LADDER)
+    renditions = [Rendition(bitrate=kbps, codec=CODEC, path=f"{_rendition_name(kbps)}.m4a") for kbps in LADDER]
+    missing = [path for path in [*(r.path for r in renditions), HLS_MASTER] if not (out_dir / path).is_file()]
+    if missing:
+        raise TranscodeError(f"FFmpeg finished without writing {', '.join(missing)}.")
+    _hls_init_rename(out_dir / HLS_MASTER)
     return TranscodeResult(
         duration_ms=round(len(samples) * 1000 / WAVEFORM_RATE),
         loudness=_loudness_parse(log),
         peaks=waveform_peaks(samples, count=PEAK_COUNT),
-        renditions=[Rendition(bitrate=kbps, codec=CODEC, path=f"{rendition_name(kbps)}.m4a") for kbps in LADDER],
+        renditions=renditions,
         hls_master=HLS_MASTER,
     )
 
@@ -128,11 +134,16 @@ def waveform_peaks(samples: Sequence[int], *, count: int) -> list[int]:
     return peaks
 
 
+def _rendition_name(kbps: int) -> str:
+    """The stem shared by a rung's ``.m4a`` and its HLS variant directory."""
+    return f"aac_{kbps}"
+
+
 def _ffmpeg_command(source: Path, *, mono: bool) -> list[str]:
     """The one FFmpeg run, with out_dir as its working directory: every output name is relative."""
     # A mono original is heard at full level on both speakers, not 3 dB down as a centre channel.
     stereo = "pan=stereo|c0=c0|c1=c0" if mono else "aformat=channel_layouts=stereo"
-    encodes = "".join(f"[{rendition_name(kbps)}]" for kbps in LADDER)
+    encodes = "".join(f"[{_rendition_name(kbps)}]" for kbps in LADDER)
     graph = ";".join(
         [
             f"[0:a:0]aresample={SAMPLE_RATE},{stereo},asplit={len(LADDER) + 2}{encodes}[loudness][waveform]",
@@ -140,11 +151,12 @@ def _ffmpeg_command(source: Path, *, mono: bool) -> list[str]:
             f"[waveform]pan=mono|c0=0.5*c0+0.5*c1,aresample={WAVEFORM_RATE},aformat=sample_fmts=s16[samples]",
         ]
     )
-    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "info", "-y"]
+    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y"]
     command += ["-i", f"file:{source}", "-filter_complex", graph]
     command += ["-map_metadata", "-1", "-map_chapters", "-1"]
     for kbps in LADDER:
-        command += ["-map", f"[{rendition_name(kbps)}]"]
+        command += ["-map", f"[{_rendition_name(kbps)}]"]
+    # The tee muxer does not ask encoders for the global header that MP4 keeps in its moov box.
     command += ["-c:a", "aac", "-flags", "+global_header"]
     for index, kbps in enumerate(LADDER):
         command += [f"-b:a:{index}", f"{kbps}k"]
@@ -156,10 +168,10 @@ def _ffmpeg_command(source: Path, *, mono: bool) -> list[str]:
 def _tee_outputs() -> str:
     """The tee muxer's list: each encode into its own ``.m4a``, and all of them into one HLS output."""
     outputs = [
-        _tee_slave({"f": "ipod", "select": f"a:{index}", "movflags": "+faststart"}, f"{rendition_name(kbps)}.m4a")
+        _tee_slave({"f": "ipod", "select": f"a:{index}", "movflags": "+faststart"}, f"{_rendition_name(kbps)}.m4a")
         for index, kbps in enumerate(LADDER)
     ]
-    variants = " ".join(f"a:{index},name:{rendition_name(kbps)}" for index, kbps in enumerate(LADDER))
+    variants = " ".join(f"a:{index},name:{_rendition_name(kbps)}" for index, kbps in enumerate(LADDER))
     hls = {
         "f": "hls",
         "hls_time": str(HLS_SEGMENT_SECONDS),
@@ -175,12 +187,14 @@ def _tee_outputs() -> str:
 
 
 def _tee_slave(options: dict[str, str], target: str) -> str:
+    # One output failing fails the run (FFmpeg's default, said outright).
+    options = {**options, "onfail": "abort"}
     # Values are quoted (and the quotes escaped) so that their ':' and ' ' survive both levels of tee's parsing.
     spec = ":".join(f"{key}=\\'{value}\\'" for key, value in options.items())
     return f"[{spec}]{target}"
 
 
-def _hls_init_rename(master: Path, ladder: tuple[int, ...]) -> None:
+def _hls_init_rename(master: Path) -> None:
     """Name each variant's init segment ``init.mp4``.
 
     With several variants the HLS muxer suffixes the init segment with the
@@ -188,9 +202,12 @@ def _hls_init_rename(master: Path, ladder: tuple[int, ...]) -> None:
     put the variant name into it instead; the variants live in directories of
     their own, so the plain name is enough.
     """
-    for index, kbps in enumerate(ladder):
-        variant = master.parent / rendition_name(kbps)
-        (variant / f"init_{index}.mp4").rename(variant / "init.mp4")
+    for index, kbps in enumerate(LADDER):
+        variant = master.parent / _rendition_name(kbps)
+        init = variant / f"init_{index}.mp4"
+        if not init.is_file():
+            raise TranscodeError(f"FFmpeg finished without writing the HLS variant {variant.name}.")
+        init.rename(variant / "init.mp4")
         playlist = variant / "index.m3u8"
         text = playlist.read_text()
         playlist.write_text(text.replace(f'#EXT-X-MAP:URI="init_{index}.mp4"', '#EXT-X-MAP:URI="init.mp4"'))
@@ -209,7 +226,9 @@ def _loudness_parse(log: str) -> Loudness:
     )
 
 
-def _last_line(log: str) -> str:
+def _failure_reason(log: str) -> str:
+    """The last error FFmpeg logged that names a cause, without its ``[context @ 0x...] [error]`` prefixes."""
+    errors = [_LOG_PREFIX.sub("", line).strip() for line in log.splitlines() if _LOG_ERROR.search(line)]
+    telling = [line for line in errors if line and not line.startswith(_CONSEQUENCES)]
     lines = [line.strip() for line in log.splitlines() if line.strip()]
-    telling = [line for line in lines if not line.startswith(_GENERIC_ENDINGS)]
-    return (telling or lines or ["no message"])[-1]
+    return (telling or errors or lines or ["no message"])[-1]

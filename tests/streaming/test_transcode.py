@@ -1,0 +1,245 @@
+import re
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from catalog.audio import audio_probe, ffmpeg_exe
+from catalog.synth import audio_synthesise
+from streaming.transcode import Loudness, TranscodeError, TranscodeResult, transcode_audio
+
+SECONDS = 10
+AAC_FRAME_SECONDS = 1024 / 44100
+SEGMENTS = ("seg_00001.m4s", "seg_00002.m4s")  # 10 s in segments of about 6 s
+
+
+def _ffmpeg(*args: str) -> bytes:
+    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args]
+    return subprocess.run(command, check=True, capture_output=True, timeout=120).stdout
+
+
+def _top_level_boxes(path: Path) -> list[str]:
+    """The types of the ISO BMFF boxes at the top of ``path``, in file order."""
+    kinds = []
+    with path.open("rb") as file:
+        while header := file.read(8):
+            size, kind = struct.unpack(">I4s", header)
+            kinds.append(kind.decode("latin-1"))
+            if size == 0:  # runs to the end of the file
+                break
+            if size == 1:
+                (size,) = struct.unpack(">Q", file.read(8))
+                file.seek(size - 16, 1)
+            else:
+                file.seek(size - 8, 1)
+    return kinds
+
+
+def _stream_infs(master: str) -> list[tuple[dict[str, str], str]]:
+    """(attributes, URI) of each variant in a master playlist."""
+    lines = master.splitlines()
+    variants = []
+    for index, line in enumerate(lines):
+        if line.startswith("#EXT-X-STREAM-INF:"):
+            attributes = dict(re.findall(r'([A-Z-]+)=("[^"]*"|[^,]*)', line.partition(":")[2]))
+            variants.append((attributes, lines[index + 1]))
+    return variants
+
+
+def _decoded_seconds(playlist: Path) -> float:
+    """Decode the first audio stream of ``playlist`` as a player would and measure what came out."""
+    pcm = _ffmpeg("-i", str(playlist), "-map", "0:a:0", "-ac", "1", "-ar", "44100", "-f", "s16le", "pipe:1")
+    return len(pcm) / 2 / 44100
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return audio_synthesise(tmp_path_factory.mktemp("original") / "song.flac", seconds=SECONDS, fmt="flac", seed=3)
+
+
+@pytest.fixture(scope="module")
+def transcoded(source: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, TranscodeResult]:
+    out_dir = tmp_path_factory.mktemp("transcoded")
+    return out_dir, transcode_audio(source, out_dir)
+
+
+def test_writes_the_ladder_and_hls_and_nothing_else(transcoded):
+    out_dir, result = transcoded
+
+    assert [(r.bitrate, r.codec, r.path) for r in result.renditions] == [
+        (64, "aac", "aac_64.m4a"),
+        (96, "aac", "aac_96.m4a"),
+        (160, "aac", "aac_160.m4a"),
+        (320, "aac", "aac_320.m4a"),
+    ]
+    assert result.hls_master == "hls/master.m3u8"
+    variant_files = [
+        f"hls/aac_{kbps}/{name}" for kbps in (64, 96, 160, 320) for name in ("index.m3u8", "init.mp4", *SEGMENTS)
+    ]
+    written = sorted(str(path.relative_to(out_dir)) for path in out_dir.rglob("*") if path.is_file())
+    assert written == sorted([r.path for r in result.renditions] + ["hls/master.m3u8", *variant_files])
+
+
+def test_renditions_are_stereo_aac_of_the_source_length_with_the_index_first(transcoded, source):
+    out_dir, result = transcoded
+    source_ms = audio_probe(source).duration_ms
+
+    for rendition in result.renditions:
+        path = out_dir / rendition.path
+        info = audio_probe(path)
+        assert (info.codec, info.sample_rate, info.channels) == ("aac", 44100, 2)
+        assert abs(info.duration_ms - source_ms) <= 50
+        boxes = _top_level_boxes(path)
+        assert boxes[0] == "ftyp"
+        assert boxes.index("moov") < boxes.index("mdat"), boxes
+
+
+def test_renditions_keep_to_their_bitrates(transcoded):
+    out_dir, result = transcoded
+    measured = {r.bitrate: audio_probe(out_dir / r.path).bit_rate or 0 for r in result.renditions}
+
+    # Container overhead included, no rung goes more than 10 % over its target.
+    assert all(bit_rate <= kbps * 1000 * 1.10 for kbps, bit_rate in measured.items()), measured
+    # Up to 160 kbit/s FFmpeg's AAC encoder spends about what it is given, even on a short file.
+    assert all(kbps * 1000 * 0.85 <= measured[kbps] for kbps in (64, 96, 160)), measured
+    # At 320 it spends only what the music needs (far less than 320 on sparse synthesised
+    # music, about 220 on dense music), but still more than the rung below.
+    assert measured[320] > measured[160], measured
+
+
+def test_master_playlist_lists_the_variants_by_relative_uri_in_ascending_bandwidth(transcoded):
+    out_dir, result = transcoded
+    master = (out_dir / result.hls_master).read_text()
+
+    variants = _stream_infs(master)
+    assert [uri for _attributes, uri in variants] == [f"aac_{kbps}/index.m3u8" for kbps in (64, 96, 160, 320)]
+    assert all(attributes["CODECS"] == '"mp4a.40.2"' for attributes, _uri in variants)
+    bandwidths = [int(attributes["BANDWIDTH"]) for attributes, _uri in variants]
+    assert bandwidths == sorted(bandwidths)
+    assert len(set(bandwidths)) == 4
+    assert 60_000 <= bandwidths[0] <= 64_000 * 1.15
+
+
+def test_variant_playlists_are_vod_with_short_segments_that_add_up_to_the_track(transcoded):
+    out_dir, result = transcoded
+    hls = (out_dir / result.hls_master).parent
+
+    for kbps in (64, 96, 160, 320):
+        variant = hls / f"aac_{kbps}"
+        playlist = (variant / "index.m3u8").read_text()
+        assert "#EXT-X-PLAYLIST-TYPE:VOD" in playlist
+        assert playlist.rstrip().endswith("#EXT-X-ENDLIST")
+        assert re.findall(r'#EXT-X-MAP:URI="([^"]+)"', playlist) == ["init.mp4"]
+        durations = [float(seconds) for seconds in re.findall(r"#EXTINF:([\d.]+),", playlist)]
+        uris = [line for line in playlist.splitlines() if line and not line.startswith("#")]
+        assert uris == list(SEGMENTS)
+        assert all((variant / uri).stat().st_size > 0 for uri in uris)
+        assert all(seconds <= 6.5 for seconds in durations), durations
+        # The encoder's priming frame is the only extra.
+        assert abs(sum(durations) - SECONDS) <= AAC_FRAME_SECONDS + 0.001
+
+
+def test_hls_decodes_to_the_length_of_the_source(transcoded):
+    out_dir, result = transcoded
+
+    playlists = [out_dir / result.hls_master] + [out_dir / f"hls/aac_{kbps}/index.m3u8" for kbps in (64, 320)]
+    for playlist in playlists:
+        assert abs(_decoded_seconds(playlist) - SECONDS) <= 2 * AAC_FRAME_SECONDS, playlist
+
+
+def test_duration_is_exact_and_the_waveform_shows_the_fades(transcoded):
+    _out_dir, result = transcoded
+
+    assert result.duration_ms == SECONDS * 1000
+    assert len(result.peaks) == 200
+    assert all(0 <= peak <= 255 for peak in result.peaks)
+    loudest = max(result.peaks)
+    # The peaks are sample values, so never above the true peak.
+    assert 100 <= loudest <= 255 * 10 ** (result.loudness.true_peak_dbtp / 20) + 1
+    # synth fades in over 0.3 s and out over the last 1.5 s; a bucket is 50 ms.
+    assert result.peaks[0] < loudest / 4
+    assert result.peaks[-1] < loudest / 10
+
+
+def test_ten_decibels_quieter_measures_ten_lu_quieter_with_peaks_to_match(transcoded, source, tmp_path):
+    _out_dir, loud = transcoded
+    quiet_source = tmp_path / "quiet.flac"
+    _ffmpeg("-i", str(source), "-af", "volume=-10dB", str(quiet_source))
+
+    quiet = transcode_audio(quiet_source, tmp_path / "out")
+
+    assert -30 <= loud.loudness.integrated_lufs <= -8
+    assert loud.loudness.true_peak_dbtp < 0
+    assert loud.loudness.integrated_lufs - quiet.loudness.integrated_lufs == pytest.approx(10, abs=0.5)
+    assert loud.loudness.true_peak_dbtp - quiet.loudness.true_peak_dbtp == pytest.approx(10, abs=0.5)
+    assert quiet.loudness.range_lu == pytest.approx(loud.loudness.range_lu, abs=0.5)
+    gain = 10 ** (-10 / 20)
+    assert all(abs(q - p * gain) <= 1.5 for p, q in zip(loud.peaks, quiet.peaks, strict=True))
+    assert quiet.duration_ms == loud.duration_ms
+
+
+def test_a_mono_original_plays_at_full_level_on_both_channels(transcoded, source, tmp_path):
+    _out_dir, stereo = transcoded
+    mono_source = tmp_path / "mono.flac"
+    _ffmpeg("-i", str(source), "-af", "pan=mono|c0=c0", str(mono_source))  # synth's two channels are the same
+
+    mono = transcode_audio(mono_source, tmp_path / "out")
+
+    assert audio_probe(tmp_path / "out" / mono.renditions[0].path).channels == 2
+    assert mono.loudness.integrated_lufs == pytest.approx(stereo.loudness.integrated_lufs, abs=0.1)
+    assert mono.peaks == pytest.approx(stereo.peaks, abs=1)
+
+
+def test_silence_has_flat_peaks_and_the_meter_floor(tmp_path):
+    silence = tmp_path / "silence.flac"
+    _ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", "5", str(silence))
+
+    result = transcode_audio(silence, tmp_path / "out")
+
+    assert result.peaks == [0] * 200
+    assert result.duration_ms == 5000
+    assert result.loudness == Loudness(integrated_lufs=-70.0, true_peak_dbtp=-70.0, range_lu=0.0)
+
+
+def test_duration_comes_from_decoding_not_from_the_header(source, tmp_path):
+    cut = tmp_path / "cut.flac"
+    data = source.read_bytes()
+    cut.write_bytes(data[: len(data) * 2 // 5])
+    assert audio_probe(cut).duration_ms == SECONDS * 1000  # what the header claims
+
+    result = transcode_audio(cut, tmp_path / "out")
+
+    assert 2000 <= result.duration_ms <= 6000
+    for rendition in result.renditions:
+        assert abs(audio_probe(tmp_path / "out" / rendition.path).duration_ms - result.duration_ms) <= 50
+
+
+def test_a_file_that_is_not_audio_is_refused(tmp_path):
+    text = tmp_path / "song.mp3"
+    text.write_text("These are the liner notes, not the song.\n" * 100)
+
+    with pytest.raises(TranscodeError, match=r"^song\.mp3: The file is not an audio format we accept"):
+        transcode_audio(text, tmp_path / "out")
+
+
+def test_ffmpeg_failing_says_why(transcoded, tmp_path):
+    out_dir, result = transcoded
+    # A real M4A header in front of audio data that is all zeros.
+    data = (out_dir / result.renditions[0].path).read_bytes()
+    start = data.index(b"mdat") + 4
+    broken = tmp_path / "broken.m4a"
+    broken.write_bytes(data[:start] + bytes(len(data) - start))
+
+    with pytest.raises(TranscodeError) as raised:
+        transcode_audio(broken, tmp_path / "out")
+
+    message = str(raised.value)
+    assert message.startswith("FFmpeg could not transcode broken.m4a: ")
+    assert len(message) > len("FFmpeg could not transcode broken.m4a: ") + 10
+    assert "@ 0x" not in message  # FFmpeg's log context is left out
+
+
+def test_a_transcode_that_runs_too_long_is_stopped(source, tmp_path):
+    with pytest.raises(TranscodeError, match=r"^Transcoding song\.flac took longer than 0\.05 s and was stopped\.$"):
+        transcode_audio(source, tmp_path / "out", timeout_seconds=0.05)
