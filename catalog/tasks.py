@@ -5,13 +5,6 @@ from django.core.files.storage import default_storage
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def track_process(track_id: int) -> None:
-    from catalog.services.tracks import track_process as process
-
-    process(track_id=track_id)
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def blobs_delete(names: list[str]) -> None:
     """Delete blobs of deleted things (deleting what is already gone is fine)."""
     for name in names:

@@ -194,26 +194,31 @@ STORAGE_BACKEND: str = env("STORAGE_BACKEND", default="s3" if AWS_STORAGE_BUCKET
 if STORAGE_BACKEND == "s3":
     if not AWS_STORAGE_BUCKET_NAME:
         raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
-    _default_storage = {
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env("AWS_S3_REGION_NAME", default=None),
+        "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        "default_acl": None,
+        "file_overwrite": False,
+        "querystring_auth": True,
+        "querystring_expire": 3600,
+    }
+    _default_storage = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
+    # Renditions sit at the bucket's root, where the edges pull them from.
+    _renditions_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
-            "default_acl": None,
-            "file_overwrite": False,
-            "querystring_auth": True,
-            "querystring_expire": 3600,
-        },
+        "OPTIONS": {**_s3_options, "location": "", "file_overwrite": True, "querystring_auth": False},
     }
 elif STORAGE_BACKEND == "filesystem":
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _renditions_storage = _default_storage
 else:
     raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {STORAGE_BACKEND!r}.")
 STORAGES = {
     "default": _default_storage,
+    "renditions": _renditions_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploads bigger than this go to a temporary file on disk, never into memory.
@@ -240,6 +245,12 @@ if SEARCH_BACKEND == "opensearch" and not OPENSEARCH_URL:
 # signed media itself.
 EDGE_URLS: dict[str, str] = dict(item.split("=", 1) for item in env.list("EDGE_URLS", default=[]) if "=" in item)
 EDGE_SIGNING_KEY = _secret("EDGE_SIGNING_KEY", dev_default="development-edge-signing-key")
+# The edge for listeners whose region has none of its own.
+EDGE_DEFAULT_REGION: str = env("EDGE_DEFAULT_REGION", default=next(iter(EDGE_URLS), ""))
+# How long a stream URL stays valid beyond the track's own length.
+STREAM_URL_TTL = env.int("STREAM_URL_TTL", default=10 * 60)
+# A play counts (history, play counts, charts) once this much of it was heard.
+PLAY_COUNT_THRESHOLD_MS = env.int("PLAY_COUNT_THRESHOLD_MS", default=30_000)
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

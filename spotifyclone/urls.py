@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("studio/", include("catalog.urls")),
+    path("", include("streaming.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("spotifyclone.api.urls")),
 ]

@@ -30,6 +30,8 @@ from catalog.models import Album, Artist, Genre, Track
 from catalog.services.albums import album_create
 from catalog.services.artists import genre_get_or_create
 from catalog.tags import AudioTags, TagError, tags_read
+from streaming import tasks as streaming_tasks
+from streaming.models import TrackMedia
 
 EDITABLE_FIELDS = frozenset({"title", "explicit", "isrc", "year"})
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
@@ -150,7 +152,7 @@ def track_upload(*, artist: Artist, by: User, file: File) -> Track:
             featured = [name for name in tags.artists if name.casefold() != artist.name.casefold()]
             if featured:
                 track.featured_artists.set(Artist.objects.filter(name__in=featured))
-            transaction.on_commit(lambda: tasks.track_process.delay(track.pk))
+            transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk))
     except Exception:
         for name in blobs:
             default_storage.delete(name)
@@ -187,33 +189,27 @@ def track_update(
     return track
 
 
-def track_process(*, track_id: int) -> Track | None:
-    """Make an uploaded track ready to play (idempotent; a deleted track is left alone)."""
-    track = Track.objects.filter(pk=track_id).first()
-    if track is None or track.status == Track.Status.READY:
-        return track
-    if not default_storage.exists(track.original.name):
-        track.status, track.failure_reason = Track.Status.FAILED, "The uploaded file is missing from storage."
-    else:
-        track.status, track.failure_reason = Track.Status.READY, ""
-    track.save(update_fields=["status", "failure_reason", "updated_at"])
-    return track
-
-
 @transaction.atomic
 def track_reprocess(*, track: Track, by: User) -> Track:
     require_edit(artist_id=track.artist_id, user=by)
-    Track.objects.filter(pk=track.pk).update(status=Track.Status.PROCESSING, failure_reason="")
+    """Transcode the original again; the track keeps playing its current renditions meanwhile."""
+    Track.objects.filter(pk=track.pk, status=Track.Status.FAILED).update(
+        status=Track.Status.PROCESSING, failure_reason=""
+    )
     track.refresh_from_db()
-    transaction.on_commit(lambda: tasks.track_process.delay(track.pk))
+    transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk, True))
     return track
 
 
 @transaction.atomic
 def track_delete(*, track: Track, by: User) -> None:
-    """Delete the track; its blobs go after commit, in a task."""
+    """Delete the track; its original and renditions go after commit, in tasks."""
     require_edit(artist_id=track.artist_id, user=by)
+    track_id = track.pk
     names = [track.original.name] if track.original else []
+    version = TrackMedia.objects.filter(track_id=track_id).values_list("version", flat=True).first()
     track.delete()
     if names:
         transaction.on_commit(lambda: tasks.blobs_delete.delay(names))
+    if version:
+        transaction.on_commit(lambda: streaming_tasks.renditions_delete.delay(track_id, version))

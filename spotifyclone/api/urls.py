@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 urlpatterns = [
     path("", include("accounts.api.urls")),
+    path("", include("streaming.api.urls")),
     path("", include("catalog.api.urls")),
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -12,4 +12,4 @@ def test_transcoding_has_its_own_queue():
     router = app.amqp.router
 
     assert router.route({}, "streaming.tasks.track_transcode")["queue"].name == "transcode"
-    assert router.route({}, "catalog.tasks.track_process")["queue"].name == "default"
+    assert router.route({}, "streaming.tasks.play_report")["queue"].name == "default"

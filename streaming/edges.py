@@ -1,0 +1,45 @@
+"""Which edge serves a listener: the one for their region, by country.
+
+The country comes from the CDN's viewer-country header when there is one (it
+knows where the listener is right now), else from the listener's profile.
+"""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+# Regions by the countries they serve; a country in none of them gets the default edge.
+_AMERICAS = """
+AG AI AR AW BB BL BM BO BQ BR BS BZ CA CL CO CR CU CW DM DO EC FK GD GF GL GP GT GY HN HT JM KN KY LC MF MQ
+MS MX NI PA PE PM PR PY SR SV SX TC TT US UY VC VE VG VI
+"""
+_EUROPE_AFRICA_MIDDLE_EAST = """
+AD AE AL AM AO AT AX AZ BA BE BF BG BH BI BJ BW BY CD CF CG CH CI CM CV CY CZ DE DJ DK DZ EE EG EH ER ES ET
+FI FO FR GA GB GE GG GH GI GM GN GQ GR GW HR HU IE IL IM IQ IR IS IT JE JO KE KM KW LB LI LR LS LT LU LV LY
+MA MC MD ME MG MK ML MR MT MU MW MZ NA NE NG NL NO OM PL PS PT QA RE RO RS RU RW SA SC SD SE SI SJ SK SL SM
+SN SO SS ST SY SZ TD TG TN TR TZ UA UG VA YE YT ZA ZM ZW
+"""
+REGION_OF_COUNTRY: dict[str, str] = {
+    **dict.fromkeys(_AMERICAS.split(), "us"),
+    **dict.fromkeys(_EUROPE_AFRICA_MIDDLE_EAST.split(), "eu"),
+}
+# Headers a CDN sets with the viewer's country (CloudFront, Cloudflare, ours).
+COUNTRY_HEADERS = ("HTTP_CLOUDFRONT_VIEWER_COUNTRY", "HTTP_CF_IPCOUNTRY", "HTTP_X_VIEWER_COUNTRY")
+
+
+def viewer_country(request: HttpRequest, *, profile_country: str = "") -> str:
+    for header in COUNTRY_HEADERS:
+        value = request.META.get(header, "").strip().upper()
+        if len(value) == 2 and value.isalpha():
+            return value
+    return profile_country.upper()
+
+
+def edge_for(country: str) -> tuple[str, str]:
+    """(region, base URL) of the edge nearest ``country``; ("local", "") when Django serves media itself."""
+    edges = settings.EDGE_URLS
+    if not edges:
+        return "local", ""
+    region = REGION_OF_COUNTRY.get(country, settings.EDGE_DEFAULT_REGION)
+    if region not in edges:
+        region = settings.EDGE_DEFAULT_REGION if settings.EDGE_DEFAULT_REGION in edges else next(iter(edges))
+    return region, edges[region]

@@ -1,0 +1,115 @@
+"""Reads on streaming: what a listener may stream, and where from."""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from accounts.models import User
+from catalog.access import tracks_visible_to
+from catalog.models import Track
+from streaming.edges import edge_for
+from streaming.models import Play, TrackMedia
+from streaming.services.renditions import media_cache_key
+from streaming.signing import signed_url
+
+MEDIA_CACHE_SECONDS = 3600
+
+
+class TrackNotReadyError(Exception):
+    """The track exists for this caller but has nothing to stream yet."""
+
+
+class ExplicitBlocked(PermissionDenied):
+    pass
+
+
+@dataclass(frozen=True)
+class StreamGrant:
+    track_id: int
+    url: str
+    hls_url: str
+    expires_at: dt.datetime
+    format: str
+    codec: str
+    bitrate: int
+    bitrates: list[int]
+    duration_ms: int
+    loudness_lufs: float
+    true_peak_dbtp: float
+    edge: str
+
+
+def _media(track_id: int) -> dict[str, Any] | None:
+    """The track's current renditions, from the cache when it has them (hot data)."""
+    key = media_cache_key(track_id)
+    info: dict[str, Any] | None = cache.get(key)
+    if info is None:
+        media = TrackMedia.objects.filter(track_id=track_id).first()
+        if media is None:
+            return None
+        info = {
+            "folder": media.folder,
+            "codec": media.codec,
+            "bitrates": media.bitrates,
+            "hls_master": media.hls_master,
+            "duration_ms": media.duration_ms,
+            "loudness_lufs": media.loudness_lufs,
+            "true_peak_dbtp": media.true_peak_dbtp,
+        }
+        cache.set(key, info, MEDIA_CACHE_SECONDS)
+    return info
+
+
+def stream_grant(*, track_id: int, user: User, country: str, local_base: str) -> StreamGrant:
+    """A signed URL to stream ``track_id`` as ``user`` may.
+
+    Raises Track.DoesNotExist when the user may not see it, TrackNotReadyError
+    when it has nothing to stream yet, PermissionDenied when it is not for them.
+    """
+    track = tracks_visible_to(user).filter(pk=track_id).values("status", "explicit").first()
+    if track is None:
+        raise Track.DoesNotExist(track_id)
+    profile = user.profile
+    if track["explicit"] and not profile.explicit_content:
+        raise ExplicitBlocked("This track is explicit, and explicit content is off in your settings.")
+    media = _media(track_id) if track["status"] == Track.Status.READY else None
+    if media is None:
+        raise TrackNotReadyError(track_id)
+    wanted = profile.stream_bitrate
+    allowed = [b for b in media["bitrates"] if b <= wanted] or media["bitrates"][:1]
+    bitrate = max(allowed)
+    region, base = edge_for(country)
+    ttl = settings.STREAM_URL_TTL + media["duration_ms"] // 1000
+    key = settings.EDGE_SIGNING_KEY
+    progressive = signed_url(
+        base=base or local_base, scope=media["folder"], file=f"aac_{bitrate}.m4a", ttl=ttl, key=key
+    )
+    hls = signed_url(base=base or local_base, scope=media["folder"], file=media["hls_master"], ttl=ttl, key=key)
+    return StreamGrant(
+        track_id=track_id,
+        url=progressive.url,
+        hls_url=hls.url,
+        expires_at=dt.datetime.fromtimestamp(progressive.expires, tz=dt.UTC),
+        format="mp4",
+        codec=media["codec"],
+        bitrate=bitrate,
+        bitrates=allowed,
+        duration_ms=media["duration_ms"],
+        loudness_lufs=media["loudness_lufs"],
+        true_peak_dbtp=media["true_peak_dbtp"],
+        edge=region,
+    )
+
+
+def play_history(*, user: User) -> QuerySet[Play]:
+    """What ``user`` listened to, newest first (only plays that counted)."""
+    return (
+        Play.objects.filter(user_id=user.pk, counted=True)
+        .select_related("track", "track__artist", "track__album")
+        .order_by("-started_at")
+    )

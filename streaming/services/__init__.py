@@ -1,0 +1,1 @@
+"""Writes on streaming: renditions of tracks, stream grants, plays."""

@@ -1,0 +1,116 @@
+"""Turning an uploaded original into the renditions listeners stream.
+
+Write, then switch: a transcode fills a fresh version folder, and only once
+every file is in place does one transaction point the track at it and mark
+the track ready. A worker that dies half-way leaves a folder nothing points
+to, and the retried task starts a new one; listeners never see a partial set.
+"""
+
+import logging
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.core.cache import cache
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+
+from catalog.models import Track
+from streaming import tasks
+from streaming.models import TrackMedia
+from streaming.storage import folder_delete, renditions_storage
+from streaming.transcode import TranscodeError, TranscodeResult, transcode_audio
+
+logger = logging.getLogger(__name__)
+
+
+def media_cache_key(track_id: int) -> str:
+    return f"stream:media:{track_id}"
+
+
+def _upload(out_dir: Path, folder: str) -> None:
+    storage = renditions_storage()
+    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
+        with path.open("rb") as content:
+            storage.save(f"{folder}{path.relative_to(out_dir).as_posix()}", File(content))
+
+
+def _fail(track_id: int, reason: str) -> None:
+    """A track with nothing to play fails; one that plays already keeps playing, with the reason noted."""
+    tracks = Track.objects.filter(pk=track_id)
+    if TrackMedia.objects.filter(track_id=track_id).exists():
+        tracks.update(status=Track.Status.READY, failure_reason=f"Reprocessing failed: {reason}"[:500])
+    else:
+        tracks.update(status=Track.Status.FAILED, failure_reason=reason[:500])
+
+
+def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
+    """Make the renditions of a track and switch it to them (idempotent unless ``force``)."""
+    track = Track.objects.filter(pk=track_id).select_related("media").first()
+    if track is None:
+        return None  # deleted meanwhile: nothing to do
+    current = getattr(track, "media", None)
+    if current is not None and track.status == Track.Status.READY and not force:
+        return current
+    version = secrets.token_hex(8)
+    folder = f"renditions/{track_id}/{version}/"
+    with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
+        source = Path(workdir) / "original"
+        try:
+            with default_storage.open(track.original.name, "rb") as original, source.open("wb") as copy:
+                shutil.copyfileobj(original, copy, length=1024 * 1024)
+        except FileNotFoundError:
+            _fail(track_id, "The uploaded file is missing from storage.")
+            return None
+        out_dir = Path(workdir) / "out"
+        out_dir.mkdir()
+        try:
+            result = transcode_audio(source, out_dir)
+        except TranscodeError as exc:
+            _fail(track_id, str(exc))
+            return None
+        try:
+            _upload(out_dir, folder)
+        except Exception:
+            folder_delete(folder)  # never pointed to; the retry writes a new one
+            raise
+    return _switch(track_id=track_id, version=version, result=result)
+
+
+@transaction.atomic
+def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMedia | None:
+    track = Track.objects.select_for_update().filter(pk=track_id).first()
+    if track is None:
+        transaction.on_commit(lambda: tasks.renditions_delete.delay(track_id, version))
+        return None
+    old = TrackMedia.objects.filter(track=track).values_list("version", flat=True).first()
+    media, _ = TrackMedia.objects.update_or_create(
+        track=track,
+        defaults={
+            "version": version,
+            "codec": result.renditions[0].codec,
+            "bitrates": sorted(r.bitrate for r in result.renditions),
+            "hls_master": result.hls_master,
+            "duration_ms": result.duration_ms,
+            "loudness_lufs": result.loudness.integrated_lufs,
+            "true_peak_dbtp": result.loudness.true_peak_dbtp,
+            "loudness_range_lu": result.loudness.range_lu,
+            "waveform": result.peaks,
+        },
+    )
+    track.status, track.failure_reason, track.duration_ms = Track.Status.READY, "", result.duration_ms
+    track.save(update_fields=["status", "failure_reason", "duration_ms", "updated_at"])
+    transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
+    if old and old != version:
+        transaction.on_commit(lambda: tasks.renditions_delete.delay(track_id, old))
+    return media
+
+
+def renditions_delete(*, track_id: int, version: str) -> None:
+    """Delete a version folder that no track points to any more."""
+    if TrackMedia.objects.filter(track_id=track_id, version=version).exists():
+        logger.warning("Not deleting renditions/%s/%s/: it is in use.", track_id, version)
+        return
+    folder_delete(f"renditions/{track_id}/{version}/")

@@ -1,0 +1,68 @@
+"""Short-lived signed URLs for renditions, checked by the edge alone.
+
+A URL carries its token in the path, in front of the object's key::
+
+    {edge}/s/{expires}/{signature}/renditions/{track_id}/{version}/{file}
+
+``signature`` is the unpadded base64url HMAC-SHA256, under the edge key, of
+``"{expires}:/renditions/{track_id}/{version}/"``: it covers a whole folder
+(the scope), not one file, so the relative URIs inside an HLS playlist
+(``aac_160/index.m3u8``, ``seg_00001.m4s``) resolve to URLs that carry the
+same valid token. It binds nothing a CDN cannot see (no client address, no
+cookie), so any edge can check it with the key alone, and cache the bytes
+under the key without the token.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+import time
+from dataclasses import dataclass
+
+# The folder a token covers: one version of one track's renditions.
+SCOPE = re.compile(r"^renditions/\d+/[A-Za-z0-9]+/$")
+TOKEN_PATH = re.compile(
+    r"^s/(?P<expires>\d{1,12})/(?P<signature>[A-Za-z0-9_-]{43})/(?P<scope>renditions/\d+/[A-Za-z0-9]+/)(?P<rest>.*)$"
+)
+
+
+class SigningError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class SignedUrl:
+    url: str
+    expires: int
+
+
+def signature(*, scope: str, expires: int, key: str) -> str:
+    if not SCOPE.match(scope):
+        raise SigningError(f"Not a rendition folder: {scope!r}")
+    digest = hmac.new(key.encode(), f"{expires}:/{scope}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def signed_url(*, base: str, scope: str, file: str, ttl: int, key: str, now: float | None = None) -> SignedUrl:
+    """A URL for ``scope + file`` on the edge at ``base``, valid for ``ttl`` seconds."""
+    expires = int(now if now is not None else time.time()) + ttl
+    token = signature(scope=scope, expires=expires, key=key)
+    return SignedUrl(url=f"{base.rstrip('/')}/s/{expires}/{token}/{scope}{file}", expires=expires)
+
+
+def verify(*, token_path: str, key: str, now: float | None = None) -> str:
+    """The object key a signed path (``s/...``) grants, or SigningError saying why not."""
+    match = TOKEN_PATH.match(token_path)
+    if match is None:
+        raise SigningError("The URL is not signed.")
+    expires = int(match["expires"])
+    if expires < int(now if now is not None else time.time()):
+        raise SigningError("The URL has expired.")
+    expected = signature(scope=match["scope"], expires=expires, key=key)
+    if not hmac.compare_digest(expected, match["signature"]):
+        raise SigningError("The signature does not match.")
+    rest = match["rest"]
+    if not rest or ".." in rest.split("/") or rest.startswith("/"):
+        raise SigningError("The URL names no file in its folder.")
+    return match["scope"] + rest

@@ -1,0 +1,29 @@
+"""Streaming tasks: thin, idempotent, each calling one service."""
+
+from botocore.exceptions import BotoCoreError, ClientError
+from celery import shared_task
+
+RETRYABLE = (OSError, BotoCoreError, ClientError)
+
+
+@shared_task(acks_late=True, autoretry_for=RETRYABLE, retry_backoff=10, retry_backoff_max=600, max_retries=5)
+def track_transcode(track_id: int, force: bool = False) -> None:
+    """Transcode a track's original into its renditions (the transcode queue)."""
+    from streaming.services.renditions import track_transcode as transcode
+
+    transcode(track_id=track_id, force=force)
+
+
+@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+def renditions_delete(track_id: int, version: str) -> None:
+    from streaming.services.renditions import renditions_delete as delete
+
+    delete(track_id=track_id, version=version)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def play_report(play_id: str, user_id: int, track_id: int, ms_played: int, ended: bool) -> None:
+    """Record what the player reported about a play, off the request path."""
+    from streaming.services.plays import play_record
+
+    play_record(play_id=play_id, user_id=user_id, track_id=track_id, ms_played=ms_played, ended=ended)

@@ -1,0 +1,28 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from catalog.models import Track
+from catalog.services.albums import album_artwork_set, album_create, album_publish, album_tracks_add
+from catalog.services.tracks import track_upload
+from tests.catalog.conftest import (  # noqa: F401 - fixtures shared with the catalog's tests
+    artist,
+    audio_bytes,
+    editor,
+    owner,
+    png_bytes,
+    staff,
+    stranger,
+)
+
+
+@pytest.fixture
+def published_track(artist, owner, audio_bytes, django_capture_on_commit_callbacks) -> Track:
+    """A ready, transcoded track on a published album."""
+    with django_capture_on_commit_callbacks(execute=True):
+        track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Polar Night.flac", audio_bytes("flac")))
+    album = album_create(artist_id=artist.pk, by=owner, title="Northern Lights")
+    album_tracks_add(album=album, by=owner, track_ids=[track.pk])
+    album_artwork_set(album=album, by=owner, file=SimpleUploadedFile("a.png", png_bytes()))
+    album_publish(album=album, by=owner)
+    track.refresh_from_db()
+    return track

@@ -1,0 +1,300 @@
+"""Streaming as listeners and players see it: grants, the embedded edge, byte ranges, plays."""
+
+import datetime as dt
+import subprocess
+import time
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
+
+from catalog.audio import audio_probe, ffmpeg_exe
+from catalog.models import Track
+from catalog.services.tracks import track_upload
+from streaming.models import Play, TrackMedia
+from streaming.signing import signed_url
+from streaming.storage import renditions_storage
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def api_for(user=None) -> APIClient:
+    api = APIClient()
+    if user is not None:
+        api.force_authenticate(user)
+    return api
+
+
+def _listener(plan: str = "free", **prefs):
+    user = UserFactory()
+    for name, value in {"plan": plan, **prefs}.items():
+        setattr(user.profile, name, value)
+    user.profile.save()
+    return user
+
+
+def _fetch(client, url: str, **headers):
+    parts = urlsplit(url)
+    return client.get(parts.path, **{f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
+
+
+def _body(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def test_an_upload_is_transcoded_and_switched_to_as_a_whole(published_track):
+    media = TrackMedia.objects.get(track=published_track)
+    storage = renditions_storage()
+
+    assert published_track.status == Track.Status.READY
+    assert media.bitrates == [64, 96, 160, 320]
+    assert abs(media.duration_ms - 2000) <= 30
+    assert -40 < media.loudness_lufs < 0
+    assert len(media.waveform) == 200
+    for kbps in media.bitrates:
+        assert storage.exists(f"{media.folder}aac_{kbps}.m4a")
+    assert storage.exists(f"{media.folder}{media.hls_master}")
+
+
+@pytest.mark.parametrize(
+    ("plan", "quality", "bitrate"),
+    [("free", "auto", 160), ("premium", "auto", 320), ("premium", "low", 64), ("free", "very_high", 160)],
+)
+def test_the_plan_and_quality_pick_the_bitrate(published_track, plan, quality, bitrate):
+    response = api_for(_listener(plan, streaming_quality=quality)).get(f"/api/v1/tracks/{published_track.pk}/stream/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["bitrate"] == bitrate
+    assert max(body["bitrates"]) == bitrate
+    assert body["url"].endswith(f"/aac_{bitrate}.m4a")
+    assert body["hls_url"].endswith("/hls/master.m3u8")
+    assert body["edge"] == "local"
+    assert body["loudness_lufs"] == TrackMedia.objects.get(track=published_track).loudness_lufs
+    expires = dt.datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
+    assert dt.timedelta(minutes=9) < expires - dt.datetime.now(dt.UTC) < dt.timedelta(minutes=12)
+
+
+def test_the_progressive_url_plays_through_the_embedded_edge(published_track, client):
+    grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
+
+    response = _fetch(client, grant["url"])
+
+    assert response.status_code == 200
+    data = _body(response)
+    assert response["Content-Type"] == "audio/mp4"
+    assert data[4:8] == b"ftyp"
+    assert data.index(b"moov") < data.index(b"mdat")  # playback can start from the first bytes
+    media = TrackMedia.objects.get(track=published_track)
+    with renditions_storage().open(f"{media.folder}aac_160.m4a") as stored:
+        assert data == stored.read()
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("bytes=0-99", (0, 99)), ("bytes=100-", (100, None)), ("bytes=-50", (-50, None)), ("bytes=10-10", (10, 10))],
+)
+def test_byte_ranges_answer_exactly_those_bytes(published_track, client, header, expected):
+    grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
+    whole = _body(_fetch(client, grant["url"]))
+    first, last = expected
+    wanted = whole[first:] if last is None else whole[first : last + 1]
+    start = first if first >= 0 else len(whole) + first
+
+    response = _fetch(client, grant["url"], Range=header)
+
+    assert response.status_code == 206
+    assert _body(response) == wanted
+    assert response["Content-Range"] == f"bytes {start}-{start + len(wanted) - 1}/{len(whole)}"
+    assert response["Content-Length"] == str(len(wanted))
+
+
+def test_an_unsatisfiable_range_is_416(published_track, client):
+    grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
+
+    response = _fetch(client, grant["url"], Range="bytes=99999999-")
+
+    assert response.status_code == 416
+    assert response["Content-Range"].startswith("bytes */")
+
+
+def _bad_urls(url: str, other_track_scope: str) -> dict[str, str]:
+    path = urlsplit(url).path
+    _, _, _, expires, signature, *rest = path.split("/")
+    tampered = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    return {
+        "tampered": path.replace(signature, tampered),
+        "wrong path": f"/edge/s/{expires}/{signature}/{other_track_scope}aac_160.m4a",
+        "missing": "/edge/s/" + "/".join(rest),
+        "traversal": f"/edge/s/{expires}/{signature}/{'/'.join(rest[:3])}/../../1/x/aac_160.m4a",
+    }
+
+
+@pytest.mark.parametrize("case", ["tampered", "wrong path", "missing", "traversal", "expired"])
+def test_bad_signatures_are_refused_by_the_embedded_edge(published_track, client, settings, case):
+    grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
+    if case == "expired":
+        scope = TrackMedia.objects.get(track=published_track).folder
+        past = signed_url(
+            base="", scope=scope, file="aac_160.m4a", ttl=60, key=settings.EDGE_SIGNING_KEY, now=time.time() - 120
+        )
+        path = "/edge" + urlsplit(past.url).path
+    else:
+        path = _bad_urls(grant["url"], f"renditions/{published_track.pk + 1}/abc/")[case]
+
+    response = client.get(path)
+
+    assert response.status_code in (403, 404)
+    assert b"ftyp" not in _body(response)
+
+
+def test_ffmpeg_plays_the_hls_master_through_the_signed_url(published_track, live_server):
+    grant = (
+        api_for(_listener("premium"))
+        .get(f"/api/v1/tracks/{published_track.pk}/stream/", SERVER_NAME=urlsplit(live_server.url).hostname)
+        .json()
+    )
+    hls_url = live_server.url + urlsplit(grant["hls_url"]).path
+
+    decoded = subprocess.run(
+        [ffmpeg_exe(), "-nostdin", "-v", "error", "-i", hls_url, "-map", "0:a:0", "-f", "wav", "-"],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert decoded.returncode == 0, decoded.stderr.decode()[-500:]
+    samples = (len(decoded.stdout) - 44) // 4  # 16-bit stereo after the WAV header
+    assert abs(samples / 44100 * 1000 - published_track.duration_ms) <= 50  # within a couple of AAC frames
+
+
+def test_entitlement(published_track, artist, owner, stranger, audio_bytes):
+    draft = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Demo.mp3", audio_bytes("mp3")))
+
+    assert api_for().get(f"/api/v1/tracks/{published_track.pk}/stream/").status_code == 401
+    assert api_for(stranger).get(f"/api/v1/tracks/{draft.pk}/stream/").status_code == 404
+    assert api_for(stranger).get("/api/v1/tracks/999999/stream/").status_code == 404
+    not_ready = api_for(owner).get(f"/api/v1/tracks/{draft.pk}/stream/")
+    assert not_ready.status_code == 409
+    assert not_ready.json()["error"]["code"] == "not_ready"
+    Track.objects.filter(pk=published_track.pk).update(explicit=True)
+    blocked = api_for(_listener(explicit_content=False)).get(f"/api/v1/tracks/{published_track.pk}/stream/")
+    assert blocked.status_code == 403
+
+
+def test_members_may_stream_their_unpublished_tracks(
+    artist, owner, stranger, audio_bytes, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Demo.mp3", audio_bytes("mp3")))
+
+    assert api_for(owner).get(f"/api/v1/tracks/{draft.pk}/stream/").status_code == 200
+    assert api_for(stranger).get(f"/api/v1/tracks/{draft.pk}/stream/").status_code == 404
+
+
+def test_browsers_get_a_redirect_to_the_signed_url(published_track, client):
+    assert client.get(f"/stream/{published_track.pk}/").status_code == 302  # to the login page
+    client.force_login(_listener())
+
+    response = client.get(f"/stream/{published_track.pk}/")
+
+    assert response.status_code == 302
+    assert "/edge/s/" in response["Location"]
+    assert response["Location"].endswith("/aac_160.m4a")
+
+
+def test_the_nearest_edge_is_chosen_by_country(published_track, settings):
+    settings.EDGE_URLS = {"eu": "https://eu.cdn.example", "us": "https://us.cdn.example"}
+    settings.EDGE_DEFAULT_REGION = "eu"
+    listener = _listener(country="BR")
+    api = api_for(listener)
+    url = f"/api/v1/tracks/{published_track.pk}/stream/"
+
+    assert api.get(url).json()["url"].startswith("https://us.cdn.example/s/")
+    assert api.get(url, HTTP_CLOUDFRONT_VIEWER_COUNTRY="DE").json()["edge"] == "eu"
+    assert api.get(url, HTTP_X_VIEWER_COUNTRY="JP").json()["edge"] == "eu"  # no edge of its own: the default
+
+
+def test_a_reprocess_switches_versions_and_removes_the_old_one(
+    published_track, owner, django_capture_on_commit_callbacks
+):
+    from streaming.services.renditions import track_transcode
+
+    old = TrackMedia.objects.get(track=published_track)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        track_transcode(track_id=published_track.pk, force=True)
+
+    new = TrackMedia.objects.get(track=published_track)
+    assert new.version != old.version
+    assert renditions_storage().exists(f"{new.folder}aac_64.m4a")
+    assert not renditions_storage().exists(f"{old.folder}aac_64.m4a")
+
+
+def test_a_transcode_that_dies_while_uploading_leaves_nothing_visible(published_track, monkeypatch):
+    from streaming.services import renditions
+
+    old = TrackMedia.objects.get(track=published_track)
+    real_save = renditions_storage().save
+    saved = []
+
+    def dying_save(name, content, *args, **kwargs):
+        if len(saved) == 3:
+            raise OSError("worker lost")
+        saved.append(name)
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(renditions_storage(), "save", dying_save)
+    with pytest.raises(OSError, match="worker lost"):
+        renditions.track_transcode(track_id=published_track.pk, force=True)
+    monkeypatch.undo()
+
+    assert TrackMedia.objects.get(track=published_track).version == old.version  # still the old, whole set
+    assert not any(renditions_storage().exists(name) for name in saved)  # the partial folder is gone
+    renditions.track_transcode(track_id=published_track.pk, force=True)  # the retry
+    assert TrackMedia.objects.get(track=published_track).version != old.version
+
+
+def test_plays_count_once_past_the_threshold(published_track, django_capture_on_commit_callbacks):
+    listener = _listener()
+    api = api_for(listener)
+
+    first = api.post("/api/v1/me/player/plays/", {"track": published_track.pk, "ms_played": 0}, format="json")
+    play_id = first.json()["play_id"]
+    assert first.status_code == 202
+    api.post(
+        "/api/v1/me/player/plays/",
+        {"play_id": play_id, "track": published_track.pk, "ms_played": 12_000},
+        format="json",
+    )
+    published_track.refresh_from_db()
+    assert published_track.play_count == 0
+    for position in (31_000, 45_000):
+        api.post(
+            "/api/v1/me/player/plays/",
+            {"play_id": play_id, "track": published_track.pk, "ms_played": position},
+            format="json",
+        )
+    api.post(
+        "/api/v1/me/player/plays/",
+        {"play_id": play_id, "track": published_track.pk, "ms_played": 40_000, "ended": True},
+        format="json",
+    )
+
+    published_track.refresh_from_db()
+    play = Play.objects.get(pk=play_id)
+    assert published_track.play_count == 1
+    assert (play.ms_played, play.counted, play.ended) == (45_000, True, True)
+    history = api.get("/api/v1/me/player/recently-played/").json()
+    assert [item["track"]["id"] for item in history["results"]] == [published_track.pk]
+
+
+def test_a_private_session_leaves_no_trace(published_track):
+    api = api_for(_listener(private_session=True))
+
+    api.post("/api/v1/me/player/plays/", {"track": published_track.pk, "ms_played": 60_000}, format="json")
+
+    published_track.refresh_from_db()
+    assert (published_track.play_count, Play.objects.count()) == (0, 0)
