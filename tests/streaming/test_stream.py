@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from catalog.audio import audio_probe, ffmpeg_exe
+from catalog.audio import ffmpeg_exe
 from catalog.models import Track
 from catalog.services.tracks import track_upload
 from streaming.models import Play, TrackMedia
