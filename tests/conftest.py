@@ -1,13 +1,18 @@
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 
+from accounts.models import User
+from catalog.models import Artist, ArtistMembership
+from catalog.services.artists import artist_create
+from catalog.synth import audio_synthesise
 from spotifyclone.celery import app as celery_app
+from tests.accounts.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -58,3 +63,47 @@ def _eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# People and an artist, for the catalog's and streaming's tests.
+
+
+@pytest.fixture
+def owner(db: None) -> User:
+    return UserFactory(username="owner")
+
+
+@pytest.fixture
+def editor(db: None) -> User:
+    return UserFactory(username="editor")
+
+
+@pytest.fixture
+def stranger(db: None) -> User:
+    return UserFactory(username="stranger")
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def artist(owner: User, editor: User) -> Artist:
+    artist = artist_create(name="Aurora Fields", owner=owner)
+    ArtistMembership.objects.create(artist=artist, user=editor, role=ArtistMembership.Role.EDITOR)
+    return artist
+
+
+@pytest.fixture(scope="session")
+def audio_bytes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], bytes]:
+    """The bytes of one short generated file per format, made once for the whole run."""
+    cache: dict[str, bytes] = {}
+
+    def get(fmt: str = "mp3") -> bytes:
+        if fmt not in cache:
+            path = tmp_path_factory.mktemp("audio") / f"shared.{fmt}"
+            cache[fmt] = audio_synthesise(path, seconds=2, fmt=fmt, seed=7).read_bytes()
+        return cache[fmt]
+
+    return get

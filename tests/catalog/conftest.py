@@ -6,39 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.models import User
-from catalog.models import Artist, ArtistMembership
-from catalog.services.artists import artist_create
 from catalog.synth import audio_synthesise
-from tests.accounts.factories import UserFactory
-
-
-@pytest.fixture
-def owner(db: None) -> User:
-    return UserFactory(username="owner")
-
-
-@pytest.fixture
-def editor(db: None) -> User:
-    return UserFactory(username="editor")
-
-
-@pytest.fixture
-def stranger(db: None) -> User:
-    return UserFactory(username="stranger")
-
-
-@pytest.fixture
-def staff(db: None) -> User:
-    return UserFactory(username="staff", is_staff=True)
-
-
-@pytest.fixture
-def artist(owner: User, editor: User) -> Artist:
-    artist = artist_create(name="Aurora Fields", owner=owner)
-    ArtistMembership.objects.create(artist=artist, user=editor, role=ArtistMembership.Role.EDITOR)
-    return artist
-
 
 AudioMaker = Callable[..., Path]
 
@@ -55,20 +23,6 @@ def make_audio(tmp_path: Path) -> AudioMaker:
         return audio_synthesise(path, seconds=seconds, fmt=fmt, seed=made, **kwargs)  # type: ignore[arg-type]
 
     return make
-
-
-@pytest.fixture(scope="session")
-def audio_bytes(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], bytes]:
-    """The bytes of one short generated file per format, made once for the whole run."""
-    cache: dict[str, bytes] = {}
-
-    def get(fmt: str = "mp3") -> bytes:
-        if fmt not in cache:
-            path = tmp_path_factory.mktemp("audio") / f"shared.{fmt}"
-            cache[fmt] = audio_synthesise(path, seconds=2, fmt=fmt, seed=7).read_bytes()
-        return cache[fmt]
-
-    return get
 
 
 def upload_of(path: Path, name: str | None = None) -> SimpleUploadedFile:

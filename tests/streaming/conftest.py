@@ -4,15 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from catalog.models import Track
 from catalog.services.albums import album_artwork_set, album_create, album_publish, album_tracks_add
 from catalog.services.tracks import track_upload
-from tests.catalog.conftest import (  # noqa: F401 - fixtures shared with the catalog's tests
-    artist,
-    audio_bytes,
-    editor,
-    owner,
-    png_bytes,
-    staff,
-    stranger,
-)
+from tests.catalog.conftest import png_bytes
 
 
 @pytest.fixture
