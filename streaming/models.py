@@ -20,7 +20,6 @@ class TrackMedia(models.Model):
     version = models.CharField(max_length=32)
     codec = models.CharField(max_length=16, default="aac")
     bitrates = models.JSONField(default=list, help_text="kbit/s, ascending")
-    hls_master = models.CharField(max_length=100, default="hls/master.m3u8")
     duration_ms = models.PositiveIntegerField()
     loudness_lufs = models.FloatField(help_text="EBU R128 integrated loudness")
     true_peak_dbtp = models.FloatField()

@@ -1,6 +1,7 @@
 """Reads on streaming: what a listener may stream, and where from."""
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from catalog.access import tracks_visible_to
 from catalog.models import Track
 from streaming.edges import edge_for
 from streaming.models import Play, TrackMedia
-from streaming.services.renditions import media_cache_key
+from streaming.services.renditions import hls_master_name, media_cache_key
 from streaming.signing import signed_url
 
 MEDIA_CACHE_SECONDS = 3600
@@ -56,7 +57,6 @@ def _media(track_id: int) -> dict[str, Any] | None:
             "folder": media.folder,
             "codec": media.codec,
             "bitrates": media.bitrates,
-            "hls_master": media.hls_master,
             "duration_ms": media.duration_ms,
             "loudness_lufs": media.loudness_lufs,
             "true_peak_dbtp": media.true_peak_dbtp,
@@ -86,10 +86,9 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
     region, base = edge_for(country)
     ttl = settings.STREAM_URL_TTL + media["duration_ms"] // 1000
     key = settings.EDGE_SIGNING_KEY
-    progressive = signed_url(
-        base=base or local_base, scope=media["folder"], file=f"aac_{bitrate}.m4a", ttl=ttl, key=key
-    )
-    hls = signed_url(base=base or local_base, scope=media["folder"], file=media["hls_master"], ttl=ttl, key=key)
+    sign = functools.partial(signed_url, base=base or local_base, scope=media["folder"], cap=bitrate, ttl=ttl, key=key)
+    progressive = sign(file=f"aac_{bitrate}.m4a")
+    hls = sign(file=hls_master_name(bitrate))
     return StreamGrant(
         track_id=track_id,
         url=progressive.url,

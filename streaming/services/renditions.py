@@ -7,6 +7,7 @@ to, and the retried task starts a new one; listeners never see a partial set.
 """
 
 import logging
+import re
 import secrets
 import shutil
 import tempfile
@@ -28,6 +29,41 @@ logger = logging.getLogger(__name__)
 
 def media_cache_key(track_id: int) -> str:
     return f"stream:media:{track_id}"
+
+
+_VARIANT = re.compile(r"aac_(\d+)/")
+
+
+def hls_master_name(cap: int) -> str:
+    return f"hls/master_{cap}.m3u8"
+
+
+def hls_master_capped(master: str, *, cap: int) -> str:
+    """``master`` with only the variants of at most ``cap`` kbit/s."""
+    lines = master.splitlines()
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if line.startswith("#EXT-X-STREAM-INF"):
+            uri = lines[index + 1] if index + 1 < len(lines) else ""
+            match = _VARIANT.match(uri)
+            if match and int(match.group(1)) <= cap:
+                kept += [line, uri]
+        elif not kept and line.startswith("#") and not line.startswith("#EXT-X-STREAM-INF"):
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+def _cap_masters(out_dir: Path, result: TranscodeResult) -> None:
+    """One master playlist per plan cap, so a listener's player is offered only what they may stream.
+
+    The edge refuses any variant above the cap signed into the URL; these
+    playlists keep players from asking for one.
+    """
+    master = out_dir / result.hls_master
+    text = master.read_text()
+    for rendition in result.renditions:
+        (out_dir / hls_master_name(rendition.bitrate)).write_text(hls_master_capped(text, cap=rendition.bitrate))
+    master.unlink()
 
 
 def _upload(out_dir: Path, folder: str) -> None:
@@ -71,6 +107,7 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
         except TranscodeError as exc:
             _fail(track_id, str(exc))
             return None
+        _cap_masters(out_dir, result)
         try:
             _upload(out_dir, folder)
         except Exception:
@@ -92,7 +129,6 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
             "version": version,
             "codec": result.renditions[0].codec,
             "bitrates": sorted(r.bitrate for r in result.renditions),
-            "hls_master": result.hls_master,
             "duration_ms": result.duration_ms,
             "loudness_lufs": result.loudness.integrated_lufs,
             "true_peak_dbtp": result.loudness.true_peak_dbtp,

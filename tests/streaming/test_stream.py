@@ -55,7 +55,14 @@ def test_an_upload_is_transcoded_and_switched_to_as_a_whole(published_track):
     assert len(media.waveform) == 200
     for kbps in media.bitrates:
         assert storage.exists(f"{media.folder}aac_{kbps}.m4a")
-    assert storage.exists(f"{media.folder}{media.hls_master}")
+    for kbps in media.bitrates:
+        assert storage.exists(f"{media.folder}hls/master_{kbps}.m3u8")
+    assert not storage.exists(f"{media.folder}hls/master.m3u8")
+    with storage.open(f"{media.folder}hls/master_96.m3u8") as master:
+        assert [line for line in master.read().decode().splitlines() if not line.startswith("#")] == [
+            "aac_64/index.m3u8",
+            "aac_96/index.m3u8",
+        ]
 
 
 @pytest.mark.parametrize(
@@ -70,7 +77,7 @@ def test_the_plan_and_quality_pick_the_bitrate(published_track, plan, quality, b
     assert body["bitrate"] == bitrate
     assert max(body["bitrates"]) == bitrate
     assert body["url"].endswith(f"/aac_{bitrate}.m4a")
-    assert body["hls_url"].endswith("/hls/master.m3u8")
+    assert body["hls_url"].endswith(f"/hls/master_{bitrate}.m3u8")
     assert body["edge"] == "local"
     assert body["loudness_lufs"] == TrackMedia.objects.get(track=published_track).loudness_lufs
     expires = dt.datetime.fromisoformat(body["expires_at"].replace("Z", "+00:00"))
@@ -122,31 +129,35 @@ def test_an_unsatisfiable_range_is_416(published_track, client):
 
 def _bad_urls(url: str, other_track_scope: str) -> dict[str, str]:
     path = urlsplit(url).path
-    _, _, _, expires, signature, *rest = path.split("/")
+    _, _, _, expires, cap, signature, *rest = path.split("/")
     tampered = signature[:-1] + ("A" if signature[-1] != "A" else "B")
+    token = f"/edge/s/{expires}/{cap}/{signature}"
     return {
         "tampered": path.replace(signature, tampered),
-        "wrong path": f"/edge/s/{expires}/{signature}/{other_track_scope}aac_160.m4a",
+        "wrong path": f"{token}/{other_track_scope}aac_160.m4a",
         "missing": "/edge/s/" + "/".join(rest),
-        "traversal": f"/edge/s/{expires}/{signature}/{'/'.join(rest[:3])}/../../1/x/aac_160.m4a",
+        "traversal": f"{token}/{'/'.join(rest[:3])}/../../1/x/aac_160.m4a",
+        "above the cap": f"{token}/{'/'.join(rest[:3])}/aac_320.m4a",
+        "cap raised": path.replace(f"/{cap}/", "/320/").replace("aac_160", "aac_320"),
     }
 
 
-@pytest.mark.parametrize("case", ["tampered", "wrong path", "missing", "traversal", "expired"])
+@pytest.mark.parametrize(
+    "case", ["tampered", "wrong path", "missing", "traversal", "above the cap", "cap raised", "expired"]
+)
 def test_bad_signatures_are_refused_by_the_embedded_edge(published_track, client, settings, case):
     grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
     if case == "expired":
         scope = TrackMedia.objects.get(track=published_track).folder
-        past = signed_url(
-            base="", scope=scope, file="aac_160.m4a", ttl=60, key=settings.EDGE_SIGNING_KEY, now=time.time() - 120
-        )
+        key = settings.EDGE_SIGNING_KEY
+        past = signed_url(base="", scope=scope, file="aac_160.m4a", cap=160, ttl=60, key=key, now=time.time() - 120)
         path = "/edge" + urlsplit(past.url).path
     else:
         path = _bad_urls(grant["url"], f"renditions/{published_track.pk + 1}/abc/")[case]
 
     response = client.get(path)
 
-    assert response.status_code in (403, 404)
+    assert response.status_code == 403
     assert b"ftyp" not in _body(response)
 
 
