@@ -247,6 +247,17 @@ EDGE_URLS: dict[str, str] = dict(item.split("=", 1) for item in env.list("EDGE_U
 EDGE_SIGNING_KEY = _secret("EDGE_SIGNING_KEY", dev_default="development-edge-signing-key")
 # The edge for listeners whose region has none of its own.
 EDGE_DEFAULT_REGION: str = env("EDGE_DEFAULT_REGION", default=next(iter(EDGE_URLS), ""))
+# How stream URLs are signed: "hmac" (our edges, or a CloudFront Function doing the same
+# check) or "cloudfront" (CloudFront's own signed URLs, with a key pair).
+STREAM_SIGNING: str = env("STREAM_SIGNING", default="hmac")
+if STREAM_SIGNING not in {"hmac", "cloudfront"}:
+    raise ImproperlyConfigured(f"STREAM_SIGNING must be 'hmac' or 'cloudfront', not {STREAM_SIGNING!r}.")
+CLOUDFRONT_KEY_PAIR_ID: str = env("CLOUDFRONT_KEY_PAIR_ID", default="")
+CLOUDFRONT_PRIVATE_KEY: str = env("CLOUDFRONT_PRIVATE_KEY", default="").replace("\\n", "\n")
+if STREAM_SIGNING == "cloudfront" and not (CLOUDFRONT_KEY_PAIR_ID and CLOUDFRONT_PRIVATE_KEY and EDGE_URLS):
+    raise ImproperlyConfigured(
+        "STREAM_SIGNING=cloudfront needs CLOUDFRONT_KEY_PAIR_ID, CLOUDFRONT_PRIVATE_KEY and EDGE_URLS."
+    )
 # How long a stream URL stays valid beyond the track's own length.
 STREAM_URL_TTL = env.int("STREAM_URL_TTL", default=10 * 60)
 # A play counts (history, play counts, charts) once this much of it was heard.

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from catalog.access import tracks_visible_to
 from catalog.models import Track
+from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
 from streaming.models import Play, TrackMedia
 from streaming.services.renditions import hls_master_name, media_cache_key
@@ -86,7 +87,19 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
     region, base = edge_for(country)
     ttl = settings.STREAM_URL_TTL + media["duration_ms"] // 1000
     key = settings.EDGE_SIGNING_KEY
-    sign = functools.partial(signed_url, base=base or local_base, scope=media["folder"], cap=bitrate, ttl=ttl, key=key)
+    if settings.STREAM_SIGNING == "cloudfront":
+        sign = functools.partial(
+            cloudfront_signed_url,
+            base=base,
+            scope=media["folder"],
+            ttl=ttl,
+            key_pair_id=settings.CLOUDFRONT_KEY_PAIR_ID,
+            private_key_pem=settings.CLOUDFRONT_PRIVATE_KEY,
+        )
+    else:
+        sign = functools.partial(
+            signed_url, base=base or local_base, scope=media["folder"], cap=bitrate, ttl=ttl, key=key
+        )
     progressive = sign(file=f"aac_{bitrate}.m4a")
     hls = sign(file=hls_master_name(bitrate))
     return StreamGrant(
