@@ -49,8 +49,21 @@ PID_FILE="$OS_ROOT/opensearch.pid"
 CONSOLE_LOG="$LOG_DIR/console.log"
 URL="http://127.0.0.1:$OPENSEARCH_PORT"
 
-log() { echo "opensearch: $*" >&2; }
-die() { log "$*"; exit 1; }
+# What the shared helpers need to know (see _lib.sh). The PID's command line is matched
+# loosely: until the launcher execs the JVM, it is still setsid/env/setpriv/bin/opensearch.
+NAME=opensearch
+STATE=$OS_ROOT
+PIDFILE=$PID_FILE
+LOG=$CONSOLE_LOG
+PROC_MATCH=opensearch
+ADDRESS=$URL
+START_TIMEOUT=$OPENSEARCH_START_TIMEOUT
+STOP_TIMEOUT=$OPENSEARCH_STOP_TIMEOUT
+STOP_SIGNAL=TERM
+
+# Shared helpers: logging, the service user, PID files, polling with a deadline, stop.
+# shellcheck source=_lib.sh source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/_lib.sh"
 
 java_home() {
   if [[ -n "${OPENSEARCH_JAVA_HOME:-}" ]]; then
@@ -177,14 +190,6 @@ install_dist() {
   rm -rf "$tmp"
 }
 
-ensure_user() {
-  [[ $EUID -eq 0 ]] || return 0
-  id -u "$SERVICE_USER" >/dev/null 2>&1 && return
-  # Exit code 9: another service script created it in the meantime.
-  useradd --system --home-dir "$SERVICES_HOME" --shell /usr/sbin/nologin "$SERVICE_USER" \
-    || [[ $? -eq 9 ]]
-}
-
 # Config lives outside the install so a port or heap change needs no re-unpack.
 write_config() {
   mkdir -p "$CONF_DIR" "$DATA_DIR" "$LOG_DIR" "$TMP_DIR"
@@ -215,15 +220,6 @@ EOF
   return 0
 }
 
-pid_alive() {
-  local pid
-  [[ -f "$PID_FILE" ]] || return 1
-  pid="$(cat "$PID_FILE")"
-  # Guard against a recycled PID. Loose match: until the launcher execs the JVM, this PID
-  # is still setsid/env/setpriv/bin/opensearch.
-  [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q opensearch
-}
-
 healthy() {
   curl -fsS --max-time 3 "$URL/_cluster/health" 2>/dev/null | grep -Eq '"status":"(green|yellow)"'
 }
@@ -248,13 +244,11 @@ port_taken() {
   curl -s -o /dev/null --max-time 2 "$URL/" 2>/dev/null
 }
 
+ready() { healthy; }
+
 wait_healthy() {
-  local deadline=$((SECONDS + OPENSEARCH_START_TIMEOUT))
-  until healthy; do
-    pid_alive || { log "node exited during startup"; return 1; }
-    ((SECONDS < deadline)) || { log "not healthy after ${OPENSEARCH_START_TIMEOUT}s"; return 1; }
-    sleep 1
-  done
+  wait_until "$OPENSEARCH_START_TIMEOUT" "the node to become healthy" ready_or_dead || return 1
+  running || { log "node exited during startup"; return 1; }
 }
 
 fail_with_log() {
@@ -264,7 +258,7 @@ fail_with_log() {
 }
 
 cmd_up() {
-  if pid_alive; then
+  if running; then
     wait_healthy || fail_with_log
     echo "$URL"
     return
@@ -279,42 +273,30 @@ cmd_up() {
   start_node
   if ! wait_healthy; then
     # Don't leave a half-started node holding the ports for the next run.
-    pid_alive && cmd_down
+    running && cmd_down
     fail_with_log
   fi
-  log "healthy after $((SECONDS - t0))s (pid $(cat "$PID_FILE"))"
+  log "healthy after $((SECONDS - t0))s (pid $(read_pid))"
   echo "$URL"
 }
 
-# A node started by this very shell lingers as a zombie after it exits; that is not running.
-proc_running() {
-  local state
-  state="$(ps -o stat= -p "$1" 2>/dev/null)" && [[ "$state" != Z* ]]
-}
-
 cmd_down() {
-  if ! pid_alive; then
+  if ! running; then
     rm -f "$PID_FILE"
     log "not running"
     return
   fi
-  local pid deadline=$((SECONDS + OPENSEARCH_STOP_TIMEOUT))
-  pid="$(cat "$PID_FILE")"
-  kill -TERM "$pid"
-  while proc_running "$pid" && ((SECONDS < deadline)); do sleep 1; done
-  if proc_running "$pid"; then
-    log "still running after ${OPENSEARCH_STOP_TIMEOUT}s, sending KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  rm -f "$PID_FILE"
+  local pid
+  pid="$(read_pid)"
+  stop
   log "stopped (pid $pid)"
 }
 
 cmd_status() {
-  if pid_alive && healthy; then
-    echo "running (pid $(cat "$PID_FILE")) at $URL"
-  elif pid_alive; then
-    echo "starting or unhealthy (pid $(cat "$PID_FILE")) at $URL"
+  if running && healthy; then
+    echo "running (pid $(read_pid)) at $URL"
+  elif running; then
+    echo "starting or unhealthy (pid $(read_pid)) at $URL"
     return 1
   else
     echo "not running"
