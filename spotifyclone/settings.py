@@ -175,7 +175,11 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 # Transcoding is long and CPU-bound: its own queue, so that its workers can be
 # sized apart and never hold up index updates or play counting.
 CELERY_TASK_ROUTES = {"streaming.tasks.track_transcode*": {"queue": "transcode"}}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
+# A task whose worker died unacknowledged is handed out again after this long; it must
+# outlast the longest task, or a slow one would run twice at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "oauth-tokens-clear": {"task": "accounts.tasks.oauth_tokens_clear", "schedule": timedelta(hours=6)},
@@ -200,6 +204,8 @@ if STORAGE_BACKEND == "s3":
         "region_name": env("AWS_S3_REGION_NAME", default=None),
         "access_key": env("AWS_ACCESS_KEY_ID", default=None),
         "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+        # A folder in the bucket for everything but renditions (empty: the bucket's root).
+        "location": env("AWS_LOCATION", default=""),
         "default_acl": None,
         "file_overwrite": False,
         "querystring_auth": True,

@@ -72,7 +72,9 @@ def _cors(response: ResponseT) -> ResponseT:
 
 @require_http_methods(["GET", "HEAD", "OPTIONS"])
 def edge(request: HttpRequest, token_path: str) -> HttpResponseBase:
-    """Serve ``s/{expires}/{signature}/renditions/...`` as an edge would."""
+    """Serve ``s/{expires}/{cap}/{signature}/renditions/...`` as an edge would (embedded default only)."""
+    if settings.EDGE_URLS:
+        raise Http404("Audio is served by the edges.")  # never through Django when there are edges
     if request.method == "OPTIONS":
         preflight = _cors(HttpResponse(status=204))
         preflight["Access-Control-Allow-Headers"] = "Range"

@@ -20,6 +20,12 @@ from tests.accounts.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _embedded_edge(settings):
+    """These tests use Django's own edge in either mode; the nginx edges have test_edge.py."""
+    settings.EDGE_URLS = {}
+
+
 def api_for(user=None) -> APIClient:
     api = APIClient()
     if user is not None:
@@ -203,6 +209,13 @@ def test_members_may_stream_their_unpublished_tracks(
 
     assert api_for(owner).get(f"/api/v1/tracks/{draft.pk}/stream/").status_code == 200
     assert api_for(stranger).get(f"/api/v1/tracks/{draft.pk}/stream/").status_code == 404
+
+
+def test_with_edges_configured_django_serves_no_audio(published_track, client, settings):
+    grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
+    settings.EDGE_URLS = {"eu": "https://eu.cdn.example"}
+
+    assert _fetch(client, grant["url"]).status_code == 404
 
 
 def test_browsers_get_a_redirect_to_the_signed_url(published_track, client):
