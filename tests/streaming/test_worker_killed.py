@@ -40,7 +40,7 @@ class Worker:
         }
         command = [sys.executable, "-m", "celery", "-A", "spotifyclone", "worker", "-Q", "transcode,default"]
         command += ["-P", "solo", "--without-mingle", "--without-gossip", "--without-heartbeat", "-l", "INFO"]
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             command,
             cwd=ROOT,
             env=env,
