@@ -26,13 +26,15 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The embedded default: no service variables, whatever the shell has set.
+# The embedded default: no service variables, whatever the shell has set. Two
+# processes: each has its own in-memory database, cache and media folder.
 test: $(VENV)/.installed-dev
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u STORAGE_BACKEND -u AWS_STORAGE_BUCKET_NAME \
-	    -u SEARCH_BACKEND -u OPENSEARCH_URL -u EDGE_URLS \
-	    $(BIN)/pytest -m "not services" $(PYTEST_ARGS)
+	    -u SEARCH_BACKEND -u OPENSEARCH_URL -u EDGE_URLS -u EDGE_SIGNING_KEY \
+	    $(BIN)/pytest -m "not services" -n 2 $(PYTEST_ARGS)
 
-# The same suite against the real services started by `make services-up`.
+# The same suite against the real services started by `make services-up`; in one
+# process, since the tests share one Redis and one bucket.
 test-services: $(VENV)/.installed-dev
 	set -a && . scripts/services.env && set +a && $(BIN)/pytest $(PYTEST_ARGS)
 
