@@ -23,13 +23,13 @@ import time
 from dataclasses import dataclass
 
 # The folder a token covers: one version of one track's renditions.
-SCOPE = re.compile(r"^renditions/\d+/[A-Za-z0-9]+/$")
+SCOPE = re.compile(r"renditions/[0-9]+/[A-Za-z0-9]+/")
 TOKEN_PATH = re.compile(
-    r"^s/(?P<expires>\d{1,12})/(?P<cap>\d{1,4})/(?P<signature>[A-Za-z0-9_-]{43})/"
-    r"(?P<scope>renditions/\d+/[A-Za-z0-9]+/)(?P<rest>.*)$"
+    r"s/(?P<expires>[0-9]{1,12})/(?P<cap>[0-9]{1,4})/(?P<signature>[A-Za-z0-9_-]{43})/"
+    r"(?P<scope>renditions/[0-9]+/[A-Za-z0-9]+/)(?P<rest>[^\n]*)"
 )
 # Files named for a bitrate: aac_160.m4a, hls/aac_160/..., hls/master_160.m3u8.
-BITRATE_IN_PATH = re.compile(r"(?:aac|master)_(\d+)")
+BITRATE_IN_PATH = re.compile(r"(?:aac|master)_([0-9]+)")
 
 
 class SigningError(ValueError):
@@ -43,7 +43,7 @@ class SignedUrl:
 
 
 def signature(*, scope: str, expires: int, cap: int, key: str) -> str:
-    if not SCOPE.match(scope):
+    if not SCOPE.fullmatch(scope):
         raise SigningError(f"Not a rendition folder: {scope!r}")
     digest = hmac.new(key.encode(), f"{expires}:{cap}:/{scope}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
@@ -60,7 +60,7 @@ def signed_url(
 
 def verify(*, token_path: str, key: str, now: float | None = None) -> str:
     """The object key a signed path (``s/...``) grants, or SigningError saying why not."""
-    match = TOKEN_PATH.match(token_path)
+    match = TOKEN_PATH.fullmatch(token_path)
     if match is None:
         raise SigningError("The URL is not signed.")
     expires = int(match["expires"])
@@ -73,6 +73,7 @@ def verify(*, token_path: str, key: str, now: float | None = None) -> str:
     rest = match["rest"]
     if not rest or ".." in rest.split("/") or rest.startswith("/"):
         raise SigningError("The URL names no file in its folder.")
-    if any(int(kbps) > cap for kbps in BITRATE_IN_PATH.findall(rest)):
+    # Compared as numbers without int(): a bitrate of thousands of digits is simply too high.
+    if any(len(kbps.lstrip("0")) > len(str(cap)) or int(kbps) > cap for kbps in BITRATE_IN_PATH.findall(rest)):
         raise SigningError("The URL does not cover this bitrate.")
     return match["scope"] + rest

@@ -322,3 +322,22 @@ def test_a_private_session_leaves_no_trace(published_track):
 
     published_track.refresh_from_db()
     assert (published_track.play_count, Play.objects.count()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "s/1/160/" + "A" * 43 + "/renditions/١٢/abc/aac_64.m4a",  # digits that are not ASCII
+        "s/99999999999/160/" + "A" * 43 + "/renditions/1/abc/aac_64.m4a\n",
+        # A valid token, and a bitrate too long for int() to read.
+        urlsplit(signed_url(base="", scope="renditions/1/abc/", file="", cap=160, ttl=60, key="k", now=0).url).path[1:]
+        + "aac_"
+        + "9" * 5000
+        + ".m4a",
+    ],
+)
+def test_odd_paths_are_refused_not_crashed_on(path):
+    from streaming.signing import SigningError, verify
+
+    with pytest.raises(SigningError):
+        verify(token_path=path, key="k", now=0)
