@@ -32,7 +32,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         reason = "needs the real services: run `make services-up`, then `make test-services`"
         if IN_CI:
             pytest.fail(reason, pytrace=False)
-        pytest.skip(reason)
+        pytest.skip(reason)  # on a laptop only: under CI it has failed just above
 
 
 @pytest.fixture(autouse=True)
