@@ -55,3 +55,83 @@ class Play(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} played {self.track_id}"
+
+
+class Device(models.Model):
+    """A browser or client a listener plays on. Its id is made by the client and kept there."""
+
+    class Type(models.TextChoices):
+        COMPUTER = "computer", "Computer"
+        SMARTPHONE = "smartphone", "Smartphone"
+        TABLET = "tablet", "Tablet"
+        SPEAKER = "speaker", "Speaker"
+        TV = "tv", "TV"
+        OTHER = "other", "Other"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
+    device_id = models.CharField(max_length=64, help_text="Made by the client, unique among the listener's devices.")
+    name = models.CharField(max_length=100)
+    type = models.CharField(max_length=16, choices=Type.choices, default=Type.COMPUTER)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_seen = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "device_id"], name="streaming_device_unique_per_user"),
+            models.CheckConstraint(
+                condition=models.Q(type__in=["computer", "smartphone", "tablet", "speaker", "tv", "other"]),
+                name="streaming_device_type_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-last_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.device_id})"
+
+
+class PlaybackState(models.Model):
+    """What one listener is playing, where, and what comes next: one row per listener.
+
+    ``position_ms`` was true at ``reported_at``; while ``is_playing`` the
+    position now is extrapolated from the two. ``context_tracks`` is the list
+    playback came from (an album, a playlist) in its own order;
+    ``shuffle_order`` the order it plays in while shuffling (indexes into it),
+    and ``context_index`` the place in whichever order applies. ``queue`` holds
+    the tracks the listener added, played before the context goes on.
+    ``version`` grows by one on every change: devices ask whether it moved.
+    """
+
+    class Repeat(models.TextChoices):
+        OFF = "off", "Off"
+        CONTEXT = "context", "Context"
+        TRACK = "track", "Track"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="playback"
+    )
+    device = models.ForeignKey(Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    track = models.ForeignKey(Track, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    position_ms = models.PositiveIntegerField(default=0)
+    reported_at = models.DateTimeField()
+    is_playing = models.BooleanField(default=False)
+    context_uri = models.CharField(max_length=300, blank=True)
+    context_tracks = models.JSONField(default=list, help_text="track ids, in the context's own order")
+    shuffle_order = models.JSONField(default=list, help_text="indexes into context_tracks, while shuffling")
+    context_index = models.IntegerField(default=-1, help_text="place in the playing order; -1 outside the context")
+    queue = models.JSONField(default=list, help_text="track ids the listener added, next first")
+    shuffle = models.BooleanField(default=False)
+    repeat = models.CharField(max_length=8, choices=Repeat.choices, default=Repeat.OFF)
+    volume = models.PositiveSmallIntegerField(default=100)
+    version = models.PositiveBigIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(volume__lte=100), name="streaming_playback_volume_range"),
+            models.CheckConstraint(
+                condition=models.Q(repeat__in=["off", "context", "track"]), name="streaming_playback_repeat_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Playback of user {self.user_id} (v{self.version})"

@@ -9,13 +9,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.access import tracks_visible_to
 from catalog.models import Track
 from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
-from streaming.models import Play, TrackMedia
+from streaming.models import Device, Play, PlaybackState, TrackMedia
+from streaming.playback import track_items, upcoming
 from streaming.services.renditions import hls_master_name, media_cache_key
 from streaming.signing import signed_url
 
@@ -125,3 +127,42 @@ def play_history(*, user: User) -> QuerySet[Play]:
         .select_related("track", "track__artist", "track__album")
         .order_by("-started_at")
     )
+
+
+# Playback across devices
+
+DEVICES_SHOWN = 20
+DEVICE_ONLINE_SECONDS = 180
+
+
+def player_devices(*, user: User) -> list[dict[str, Any]]:
+    """The listener's devices, last seen first, with which one plays and which are there now."""
+    active = PlaybackState.objects.filter(user_id=user.pk).values_list("device_id", flat=True).first()
+    online_since = timezone.now() - dt.timedelta(seconds=DEVICE_ONLINE_SECONDS)
+    devices = Device.objects.filter(user_id=user.pk).order_by("-last_seen")[:DEVICES_SHOWN]
+    return [
+        {
+            "id": device.device_id,
+            "name": device.name,
+            "type": device.type,
+            "is_active": device.pk == active,
+            "is_online": device.last_seen >= online_since,
+            "last_seen": device.last_seen,
+        }
+        for device in devices
+    ]
+
+
+def player_queue(*, user: User) -> dict[str, Any]:
+    """What plays now and next: the listener's queue, then the rest of the context."""
+    state = PlaybackState.objects.filter(user_id=user.pk).first()
+    if state is None:
+        return {"version": 0, "currently_playing": None, "queue": [], "next_in_context": []}
+    queue, rest = upcoming(state)
+    items = track_items([*([state.track_id] if state.track_id else []), *queue, *rest])
+    return {
+        "version": state.version,
+        "currently_playing": items.get(state.track_id) if state.track_id else None,
+        "queue": [items[i] for i in queue if i in items],
+        "next_in_context": [items[i] for i in rest if i in items],
+    }

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from catalog.api.serializers import TrackSerializer
-from streaming.models import Play
+from streaming.models import Device, Play, PlaybackState
 
 
 class StreamSerializer(serializers.Serializer):
@@ -35,3 +35,135 @@ class PlaySerializer(serializers.ModelSerializer):
     class Meta:
         model = Play
         fields = ("id", "track", "started_at", "ms_played")
+
+
+# Playback across devices
+
+
+DEVICE_ID_HELP = "The device's own id: 8 to 64 letters, digits, '-' or '_', made by the client and kept there."
+
+
+def _device_id_field(**kwargs: object) -> serializers.RegexField:
+    return serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$", help_text=DEVICE_ID_HELP, **kwargs)  # type: ignore[arg-type]
+
+
+class DeviceSerializer(serializers.Serializer):
+    id = _device_id_field()
+    name = serializers.CharField(max_length=100, help_text='What the listener sees, e.g. "Chrome on Linux".')
+    type = serializers.ChoiceField(choices=Device.Type.choices, default=Device.Type.COMPUTER)
+
+
+class DeviceListItemSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    type = serializers.CharField()
+    is_active = serializers.BooleanField(help_text="Playback is on this device.")
+    is_online = serializers.BooleanField(help_text="It asked for the state in the last few minutes.")
+    last_seen = serializers.DateTimeField()
+
+
+class DeviceListSerializer(serializers.Serializer):
+    devices = DeviceListItemSerializer(many=True)
+
+
+class PlayerItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    duration_ms = serializers.IntegerField(allow_null=True)
+    explicit = serializers.BooleanField()
+    artist = serializers.DictField()
+    album = serializers.DictField(allow_null=True)
+    artwork = serializers.CharField(help_text="64 px cover, or empty.")
+    artwork_large = serializers.CharField(help_text="300 px cover, or empty.")
+
+
+class PlayerStateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="Grows on every change; send it back as ?version= or If-None-Match.")
+    device = serializers.DictField(allow_null=True, help_text="The active device: id, name, type.")
+    is_playing = serializers.BooleanField()
+    item = PlayerItemSerializer(allow_null=True)
+    progress_ms = serializers.IntegerField(help_text="The position at `timestamp`, moved on while playing.")
+    timestamp = serializers.IntegerField(help_text="Server time of this answer, ms since the epoch.")
+    position_ms = serializers.IntegerField(help_text="The position as last reported, true at `reported_at`.")
+    reported_at = serializers.DateTimeField()
+    shuffle_state = serializers.BooleanField()
+    repeat_state = serializers.ChoiceField(choices=PlaybackState.Repeat.choices)
+    volume_percent = serializers.IntegerField()
+    # The metaclass takes declared fields off the class, so this shadows Field.context for the type checker only.
+    context = serializers.DictField(help_text="uri, index in the playing order, length.")  # type: ignore[assignment]
+    queue_length = serializers.IntegerField()
+    next_item = PlayerItemSerializer(allow_null=True, help_text="What `next` would play: fetch it ahead.")
+
+
+class PlayerQueueSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    currently_playing = PlayerItemSerializer(allow_null=True)
+    queue = PlayerItemSerializer(many=True, help_text="Tracks you added, next first.")
+    next_in_context = PlayerItemSerializer(many=True, help_text="Then the rest of the context (up to 50).")
+
+
+class TransferSerializer(serializers.Serializer):
+    device_ids = serializers.ListField(child=_device_id_field(), min_length=1, max_length=1)
+    play = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: play there; false: pause; omitted: as it was."
+    )
+
+
+class OffsetSerializer(serializers.Serializer):
+    position = serializers.IntegerField(required=False, min_value=0)
+    track = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs: dict) -> dict:
+        if len(attrs) != 1:
+            raise serializers.ValidationError("Give either position or track.")
+        return attrs
+
+
+class PlayerPlaySerializer(serializers.Serializer):
+    device_id = _device_id_field(required=False)
+    tracks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, max_length=2000, help_text="A new context."
+    )
+    context_uri = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
+    offset = OffsetSerializer(required=False)
+    position_ms = serializers.IntegerField(required=False, min_value=0, max_value=24 * 3600 * 1000)
+
+    def validate(self, attrs: dict) -> dict:
+        if "offset" in attrs and "tracks" not in attrs:
+            raise serializers.ValidationError({"offset": "An offset needs tracks."})
+        return attrs
+
+
+class SeekSerializer(serializers.Serializer):
+    position_ms = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000)
+
+
+class QueueAddSerializer(serializers.Serializer):
+    track = serializers.IntegerField(min_value=1)
+    position = serializers.ChoiceField(choices=["next", "end"], default="end", help_text="next: play it next.")
+
+
+class QueueSetSerializer(serializers.Serializer):
+    tracks = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=True)
+
+
+class ShuffleSerializer(serializers.Serializer):
+    state = serializers.BooleanField()
+
+
+class RepeatSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=PlaybackState.Repeat.choices)
+
+
+class VolumeSerializer(serializers.Serializer):
+    volume_percent = serializers.IntegerField(min_value=0, max_value=100)
+
+
+class StateReportSerializer(serializers.Serializer):
+    device_id = _device_id_field()
+    position_ms = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000)
+    is_playing = serializers.BooleanField()
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The version the device last saw; an older one is refused (409)."
+    )
+    volume_percent = serializers.IntegerField(required=False, min_value=0, max_value=100)
