@@ -1,0 +1,65 @@
+"""Who may see and change a playlist.
+
+- Public playlists: everyone sees them.
+- Unlisted: the owner and collaborators by id; anyone else only through the
+  share link (see ``playlist_by_share_token``).
+- Private: the owner and collaborators only.
+
+Collaborators of a collaborative playlist add, remove and reorder its tracks;
+only the owner changes its details, visibility, sharing or deletes it. A
+stranger asking for a playlist they may not see gets "not found", never
+"forbidden": every lookup filters by what the user may see.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from accounts.models import User
+from playlists.models import Playlist, PlaylistCollaborator
+
+
+def _collaborating(user: User) -> Exists:
+    links = PlaylistCollaborator.objects.filter(playlist_id=OuterRef("pk"), user_id=user.pk)
+    return Exists(links)
+
+
+def _members(user: User) -> Q:
+    """Owned by ``user``, or collaborative with ``user`` among its collaborators."""
+    return Q(owner_id=user.pk) | Q(collaborative=True, collaborating=True)
+
+
+def playlists_visible_to(user: User) -> QuerySet[Playlist]:
+    """Every playlist ``user`` may open by its id."""
+    public = Q(visibility=Playlist.Visibility.PUBLIC)
+    if not user.is_authenticated:
+        return Playlist.objects.filter(public)
+    return Playlist.objects.alias(collaborating=_collaborating(user)).filter(public | _members(user))
+
+
+def playlists_listed_for(user: User) -> QuerySet[Playlist]:
+    """The playlists ``user`` may add tracks to: their own and those they collaborate on."""
+    if not user.is_authenticated:
+        return Playlist.objects.none()
+    return Playlist.objects.alias(collaborating=_collaborating(user)).filter(_members(user))
+
+
+def playlist_can_edit_items(*, playlist: Playlist, user: User) -> bool:
+    if not user.is_authenticated:
+        return False
+    if playlist.owner_id == user.pk:
+        return True
+    return playlist.collaborative and playlist.collaborator_links.filter(user_id=user.pk).exists()
+
+
+def playlist_is_owner(*, playlist: Playlist, user: User) -> bool:
+    return user.is_authenticated and playlist.owner_id == user.pk
+
+
+def require_items_edit(*, playlist: Playlist, user: User) -> None:
+    if not playlist_can_edit_items(playlist=playlist, user=user):
+        raise PermissionDenied("Only the owner and the collaborators of this playlist can change its tracks.")
+
+
+def require_owner(*, playlist: Playlist, user: User) -> None:
+    if not playlist_is_owner(playlist=playlist, user=user):
+        raise PermissionDenied("Only the owner of this playlist can do this.")

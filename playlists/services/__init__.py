@@ -1,0 +1,13 @@
+"""Writes on playlists and the library, split by what they change."""
+
+from django.core.exceptions import ValidationError
+
+
+class StaleSnapshotError(ValidationError):
+    """The client edited another version of the playlist than the one stored."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(
+            "The playlist has changed since you loaded it; reload it and try again.", code="stale_snapshot"
+        )
+        self.current = current

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+
+@shared_task(acks_late=True)
+def playlist_mosaic_refresh(playlist_id: int) -> None:
+    """Remake the playlist's mosaic from its first tracks' artwork, if it changed (idempotent)."""
+    from playlists.services.playlists import playlist_mosaic_refresh as refresh
+
+    refresh(playlist_id=playlist_id)
