@@ -161,5 +161,12 @@ class Track(models.Model):
         return self.title
 
     @property
+    def is_playable(self) -> bool:
+        """Ready and on a published album: what every listener may play (needs ``album`` loaded)."""
+        return (
+            self.status == self.Status.READY and self.album is not None and self.album.status == Album.Status.PUBLISHED
+        )
+
+    @property
     def duration_seconds(self) -> float | None:
         return None if self.duration_ms is None else self.duration_ms / 1000

@@ -36,11 +36,6 @@ def album_list(*, viewer: User) -> QuerySet[Album]:
     return albums_visible_to(viewer).select_related("artist").prefetch_related("genres")
 
 
-def album_list_new_releases(*, limit: int = 20) -> list[Album]:
-    published = Album.objects.filter(status=Album.Status.PUBLISHED).select_related("artist")
-    return list(published.order_by("-release_date", "-published_at", "-id")[:limit])
-
-
 def album_list_editable(*, user: User) -> QuerySet[Album]:
     """Albums of every state, of the artists ``user`` may edit."""
     editable = artists_editable_by(user).values("pk")

@@ -6,10 +6,14 @@ from django.conf import settings
 from opensearchpy import OpenSearch
 
 
-@lru_cache(maxsize=1)
 def opensearch_client() -> OpenSearch:
+    return _client(settings.OPENSEARCH_URL)
+
+
+@lru_cache(maxsize=4)
+def _client(url: str) -> OpenSearch:
     return OpenSearch(
-        hosts=[settings.OPENSEARCH_URL],
+        hosts=[url],
         timeout=5,
         max_retries=1,
         retry_on_timeout=False,

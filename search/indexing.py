@@ -1,23 +1,106 @@
-"""Keeping the search index in step with the catalog and playlists.
+"""Keeping the search entries (and the index built from them) in step.
 
-Services call :func:`index_later` whenever something that can be searched is
-made, changed, becomes visible or invisible, or is deleted. After the
-transaction commits, a task re-reads the row and either writes its document or
-removes it, so the caller never has to know which.
+Services and model signals call :func:`index_later` whenever something that can
+be searched is made, changed, becomes visible or invisible, or is deleted.
+After the transaction commits, a task re-reads the rows and either writes their
+entries or turns them into tombstones, so the caller never has to know which;
+running it twice leaves the same state as running it once.
 """
 
-from django.db import transaction
+import logging
 
-DOCUMENT_KINDS = ("track", "artist", "album", "playlist")
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from search.backends import KINDS, search_backend
+from search.browse import browse_changed
+from search.documents import Document, documents_for, related_for
+from search.models import SearchEntry
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "search:version"
+ENTRY_FIELDS = [
+    "name",
+    "subtitle",
+    "folded",
+    "context",
+    "genres",
+    "popularity",
+    "public",
+    "owner_id",
+    "visible",
+    "updated_at",
+]
 
 
 def index_later(kind: str, *pks: int) -> None:
-    """Bring the search documents of these rows up to date once this transaction commits."""
-    if kind not in DOCUMENT_KINDS:
+    """Bring the search entries of these rows up to date once this transaction commits."""
+    if kind not in KINDS:
         raise ValueError(f"unknown search document kind {kind!r}")
-    if not pks:
+    ids = sorted({pk for pk in pks if pk is not None})
+    if not ids:
         return
     from search import tasks
 
-    ids = sorted(set(pks))
     transaction.on_commit(lambda: tasks.search_documents_sync.delay(kind, ids))
+
+
+def search_version() -> int:
+    """Changes whenever an entry does: part of every cached search's key."""
+    version: int = cache.get_or_set(VERSION_KEY, 1, timeout=None)  # type: ignore[assignment]
+    return version
+
+
+def search_changed() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 2, timeout=None)
+    browse_changed()
+
+
+def entries_write(kind: str, documents: list[Document]) -> None:
+    """Insert or update the entries of these documents, in one statement."""
+    now = timezone.now()
+    rows = [SearchEntry(kind=kind, object_id=doc.object_id, updated_at=now, **doc.entry_fields()) for doc in documents]
+    SearchEntry.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=ENTRY_FIELDS, batch_size=1000
+    )
+
+
+def entries_hide(kind: str, ids: list[int]) -> None:
+    SearchEntry.objects.filter(kind=kind, object_id__in=ids, visible=True).update(
+        visible=False, updated_at=timezone.now()
+    )
+
+
+def documents_sync(kind: str, ids: list[int], *, cascade: bool = True) -> None:
+    """Make the entries of these rows, and of the rows whose entries quote them, match the database."""
+    documents = documents_for(kind, ids)
+    removed = [pk for pk in ids if pk not in documents]
+    with transaction.atomic():
+        entries_write(kind, list(documents.values()))
+        entries_hide(kind, removed)
+    search_backend().push(kind, list(documents.values()), removed)
+    search_changed()
+    if cascade:
+        for related_kind, related_ids in related_for(kind, ids).items():
+            if related_ids:
+                documents_sync(related_kind, sorted(set(related_ids)), cascade=False)
+
+
+def popularity_refresh() -> int:
+    """Rewrite the entries whose play or follower counts moved since they were written."""
+    from search.documents import kinds_available, popularity_all
+
+    changed = 0
+    for kind in kinds_available():
+        current = popularity_all(kind)
+        stored = SearchEntry.objects.filter(kind=kind, visible=True).values_list("object_id", "popularity")
+        moved = [pk for pk, popularity in stored.iterator(chunk_size=5000) if current.get(pk, popularity) != popularity]
+        for start in range(0, len(moved), 1000):
+            documents_sync(kind, moved[start : start + 1000], cascade=False)
+        changed += len(moved)
+    return changed

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -187,6 +188,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "oauth-tokens-clear": {"task": "accounts.tasks.oauth_tokens_clear", "schedule": timedelta(hours=6)},
     "albums-release-due": {"task": "catalog.tasks.albums_release_due", "schedule": timedelta(minutes=1)},
+    "search-popularity-refresh": {"task": "search.tasks.search_popularity_refresh", "schedule": timedelta(minutes=10)},
+    "search-tombstones-purge": {"task": "search.tasks.search_tombstones_purge", "schedule": timedelta(hours=6)},
 }
 
 # Blob storage: files under media/ by default, S3 (or any S3-compatible
@@ -244,6 +247,10 @@ UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=30 * 60)
 # Search: the database by default, OpenSearch when SEARCH_BACKEND=opensearch.
 SEARCH_BACKEND: str = env("SEARCH_BACKEND", default="database")
 OPENSEARCH_URL: str = env("OPENSEARCH_URL", default="")
+# Names the alias (<prefix>-catalog) and the versioned indices behind it.
+SEARCH_INDEX_PREFIX: str = env("SEARCH_INDEX_PREFIX", default="spotifyclone")
+SEARCH_INDEX_REPLICAS: int = env.int("SEARCH_INDEX_REPLICAS", default=0)
+SEARCH_CACHE_SECONDS: int = env.int("SEARCH_CACHE_SECONDS", default=60)
 if SEARCH_BACKEND not in {"database", "opensearch"}:
     raise ImproperlyConfigured(f"SEARCH_BACKEND must be 'database' or 'opensearch', not {SEARCH_BACKEND!r}.")
 if SEARCH_BACKEND == "opensearch" and not OPENSEARCH_URL:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("studio/", include("catalog.urls")),
     path("", include("streaming.urls")),
+    path("", include("playlists.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("spotifyclone.api.urls")),
 ]

@@ -6,13 +6,13 @@ from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as html_page_not_found
 from django.views.defaults import server_error as html_server_error
 
-from catalog import selectors as catalog_selectors
+from search import browse
 from spotifyclone import health
 from spotifyclone.api.errors import json_not_found, json_server_error
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"albums": catalog_selectors.album_list_new_releases(limit=12)}
+    context = {"albums": browse.new_releases()[:12], "chart": browse.chart()[:5], "genres": browse.genre_list()[:12]}
     return render(request, "home.html", context)
 
 

@@ -50,6 +50,8 @@ def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFa
         settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     else:
         settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+    # Search indices of their own too: none exists until a test builds one.
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
     cache.clear()
 
 

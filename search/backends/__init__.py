@@ -1,34 +1,66 @@
 """Search backends behind one interface.
 
-``search_backend()`` answers with the configured backend. The database backend
-searches the tables themselves; the OpenSearch backend searches an index kept
-in step by :mod:`search.indexing`, and falls back to the database whenever the
-cluster does not answer.
+``search_backend()`` answers with the configured backend. Both search the
+entries that :mod:`search.indexing` keeps: the database backend reads the
+``SearchEntry`` rows themselves, the OpenSearch backend an index built from
+them, and it answers from the database whenever the cluster does not.
+Backends answer with ids and totals only; :mod:`search.selectors` loads the
+rows, filtered again by what the caller may see.
 """
 
+from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
+
+if TYPE_CHECKING:
+    from search.documents import Document
+
+KINDS = ("track", "artist", "album", "playlist")
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    kinds: tuple[str, ...] = KINDS
+    viewer_id: int | None = None
+    genre: str = ""
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass
+class Hits:
+    ids: list[int] = field(default_factory=list)
+    total: int = 0
+    scores: list[float] = field(default_factory=list)
 
 
 class SearchBackend(Protocol):
     name: str
 
-    def sync(self, kind: str, ids: list[int]) -> None:
-        """Make the documents of these rows match the database (write, or remove when no longer visible)."""
+    def search(self, query: Query) -> dict[str, Hits]:
+        """The matching ids of each kind asked for, best first, one page of them, with the total."""
+
+    def suggest(self, text: str, *, viewer_id: int | None, limit: int) -> list[tuple[str, int]]:
+        """The best few (kind, id) pairs of any kind for a half-typed query."""
+
+    def push(self, kind: str, documents: "list[Document]", removed: list[int]) -> None:
+        """Copy changed entries to where this backend searches (nothing to do for the database)."""
 
 
-class DatabaseBackend:
-    name = "database"
-
-    def sync(self, kind: str, ids: list[int]) -> None:
-        # The tables are the index: nothing to copy.
-        return None
-
-
-@lru_cache(maxsize=1)
 def search_backend() -> SearchBackend:
-    if settings.SEARCH_BACKEND == "opensearch":
-        return DatabaseBackend()  # replaced by the OpenSearch backend below in this issue's work
+    return _backend(settings.SEARCH_BACKEND, settings.OPENSEARCH_URL)
+
+
+@lru_cache(maxsize=4)
+def _backend(name: str, url: str) -> SearchBackend:
+    """One per configuration, so that it keeps what it learns (a cluster that is down) between queries."""
+    from search.backends.database import DatabaseBackend
+
+    if name == "opensearch":
+        from search.backends.opensearch import OpenSearchBackend
+
+        return OpenSearchBackend(fallback=DatabaseBackend())
     return DatabaseBackend()

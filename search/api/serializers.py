@@ -1,0 +1,98 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from catalog.api.serializers import AlbumSerializer, ArtistSerializer, TrackSerializer
+from search.backends import KINDS
+
+MAX_OFFSET = 1000
+
+
+class SearchParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=200, trim_whitespace=True, help_text="What to look for: words, half-words, typos."
+    )
+    type = serializers.CharField(
+        required=False,
+        default=",".join(KINDS),
+        help_text="Comma-separated kinds to search: track, artist, album, playlist (all four by default).",
+    )
+    genre = serializers.SlugField(required=False, default="", help_text="Only results of this genre (its slug).")
+    limit = serializers.IntegerField(min_value=1, max_value=50, default=20)
+    offset = serializers.IntegerField(min_value=0, max_value=MAX_OFFSET, default=0)
+
+    def validate_type(self, value: str) -> tuple[str, ...]:
+        kinds = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+        unknown = [kind for kind in kinds if kind not in KINDS]
+        if unknown or not kinds:
+            raise serializers.ValidationError(
+                f"Unknown type {', '.join(unknown) or '(none)'}: use track, artist, album or playlist.",
+                code="invalid_type",
+            )
+        return kinds
+
+
+class SuggestParamsSerializer(serializers.Serializer):
+    q = serializers.CharField(max_length=200, trim_whitespace=True)
+    limit = serializers.IntegerField(min_value=1, max_value=20, default=8)
+
+
+class PlaylistResultSerializer(serializers.Serializer):
+    """Enough of a playlist to show it among results; its own endpoint has the rest."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    description = serializers.CharField()
+    visibility = serializers.CharField()
+    owner = serializers.SerializerMethodField()
+
+    def get_owner(self, playlist: Any) -> dict[str, Any]:
+        return {
+            "id": playlist.owner_id,
+            "username": playlist.owner.username,
+            "display_name": playlist.owner.public_name,
+        }
+
+
+ITEM_SERIALIZERS: dict[str, type[serializers.BaseSerializer]] = {
+    "track": TrackSerializer,
+    "artist": ArtistSerializer,
+    "album": AlbumSerializer,
+    "playlist": PlaylistResultSerializer,
+}
+
+
+def _page(item: type[serializers.BaseSerializer], name: str) -> type[serializers.Serializer]:
+    return type(
+        name,
+        (serializers.Serializer,),
+        {
+            "items": item(many=True),
+            "total": serializers.IntegerField(),
+            "limit": serializers.IntegerField(),
+            "offset": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+        },
+    )
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    """Only the kinds asked for are present."""
+
+    tracks = _page(TrackSerializer, "TrackResultPage")(required=False)
+    artists = _page(ArtistSerializer, "ArtistResultPage")(required=False)
+    albums = _page(AlbumSerializer, "AlbumResultPage")(required=False)
+    playlists = _page(PlaylistResultSerializer, "PlaylistResultPage")(required=False)
+
+
+class SuggestionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=KINDS)
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    subtitle = serializers.CharField()
+    url = serializers.CharField(help_text="The page of this result on the website.")
+
+
+class SuggestionsSerializer(serializers.Serializer):
+    suggestions = SuggestionSerializer(many=True)

@@ -1,0 +1,215 @@
+"""Search in OpenSearch, answering from the database while the cluster is away.
+
+One index holds every kind of document, with a ``kind`` field, behind an alias
+(``<prefix>-catalog``): one alias to swap on a rebuild, one bulk stream to fill
+it, and suggestions that rank tracks, artists, albums and playlists against
+each other in a single query. Grouped results ask one query per kind in one
+``_msearch`` round trip. docs/search.md gives the reasons at length.
+"""
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
+from opensearchpy.exceptions import OpenSearchException, TransportError
+
+from search.backends import Hits, Query
+from search.backends.database import DatabaseBackend
+from search.client import opensearch_client
+from search.documents import Document
+from search.text import fold
+
+logger = logging.getLogger(__name__)
+
+# After a failed query, go straight to the database for this long before trying the cluster again.
+RETRY_AFTER_SECONDS = 15.0
+QUERY_TIMEOUT_SECONDS = 2.0
+
+INDEX_SETTINGS: dict[str, Any] = {
+    "analysis": {
+        "filter": {"prefixes": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20}},
+        "analyzer": {
+            "folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
+            "prefixes": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["lowercase", "asciifolding", "prefixes"],
+            },
+        },
+    },
+}
+_TEXT = {
+    "type": "text",
+    "analyzer": "folded",
+    "fields": {"prefix": {"type": "text", "analyzer": "prefixes", "search_analyzer": "folded"}},
+}
+INDEX_MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "kind": {"type": "keyword"},
+        "object_id": {"type": "long"},
+        "name": _TEXT,
+        "folded": {"type": "keyword"},
+        "context": _TEXT,
+        "genres": {"type": "keyword"},
+        "popularity": {"type": "long"},
+        "public": {"type": "boolean"},
+        "owner_id": {"type": "long"},
+    },
+}
+
+
+def alias_name() -> str:
+    return f"{settings.SEARCH_INDEX_PREFIX}-catalog"
+
+
+def document_id(kind: str, object_id: int) -> str:
+    return f"{kind}-{object_id}"
+
+
+def document_source(doc: Document) -> dict[str, Any]:
+    return {
+        "kind": doc.kind,
+        "object_id": doc.object_id,
+        "name": doc.name,
+        "folded": doc.folded,
+        "context": doc.context,
+        "genres": sorted(set(doc.genres)),
+        "popularity": doc.popularity,
+        "public": doc.public,
+        "owner_id": doc.owner_id,
+    }
+
+
+def _filters(kind: str | None, viewer_id: int | None, genre: str) -> list[dict[str, Any]]:
+    seen_by: list[dict[str, Any]] = [{"term": {"public": True}}]
+    if viewer_id:
+        seen_by.append({"term": {"owner_id": viewer_id}})
+    filters: list[dict[str, Any]] = [{"bool": {"should": seen_by, "minimum_should_match": 1}}]
+    if kind:
+        filters.append({"term": {"kind": kind}})
+    if genre:
+        filters.append({"term": {"genres": genre}})
+    return filters
+
+
+def query_body(text: str, *, kind: str | None, viewer_id: int | None, genre: str = "") -> dict[str, Any]:
+    """Relevance (exact name, then whole words, typos and prefixes) plus a little popularity."""
+    folded = fold(text)
+    matches = [
+        {"term": {"folded": {"value": folded, "boost": 8}}},
+        {
+            "multi_match": {
+                "query": folded,
+                "fields": ["name^3", "context"],
+                "type": "best_fields",
+                "operator": "and",
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+            }
+        },
+        {"multi_match": {"query": folded, "fields": ["name^2", "context"], "type": "cross_fields", "operator": "and"}},
+        {
+            "multi_match": {
+                "query": folded,
+                "fields": ["name.prefix^2", "context.prefix"],
+                "type": "cross_fields",
+                "operator": "and",
+            }
+        },
+    ]
+    return {
+        "query": {
+            "function_score": {
+                "query": {
+                    "bool": {"should": matches, "minimum_should_match": 1, "filter": _filters(kind, viewer_id, genre)}
+                },
+                "functions": [
+                    {"field_value_factor": {"field": "popularity", "modifier": "log1p", "missing": 0}, "weight": 0.5}
+                ],
+                "boost_mode": "sum",
+            }
+        },
+        "_source": ["kind", "object_id"],
+        "track_total_hits": True,
+    }
+
+
+class OpenSearchBackend:
+    name = "opensearch"
+
+    def __init__(self, *, fallback: DatabaseBackend) -> None:
+        self.fallback = fallback
+        self._skip_until = 0.0
+
+    def _available(self) -> bool:
+        return time.monotonic() >= self._skip_until
+
+    def _failed(self, exc: Exception) -> None:
+        logger.warning("search: OpenSearch did not answer (%s); answering from the database", exc)
+        self._skip_until = time.monotonic() + RETRY_AFTER_SECONDS
+
+    def search(self, query: Query) -> dict[str, Hits]:
+        if not fold(query.text) or not self._available():
+            return self.fallback.search(query)
+        lines: list[dict[str, Any]] = []
+        for kind in query.kinds:
+            body = query_body(query.text, kind=kind, viewer_id=query.viewer_id, genre=query.genre)
+            lines += [{}, {**body, "from": query.offset, "size": query.limit}]
+        try:
+            answer = opensearch_client().msearch(body=lines, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
+            return {kind: _hits(response) for kind, response in zip(query.kinds, answer["responses"], strict=True)}
+        except (OpenSearchException, OSError, KeyError) as exc:
+            self._failed(exc)
+            return self.fallback.search(query)
+
+    def suggest(self, text: str, *, viewer_id: int | None, limit: int) -> list[tuple[str, int]]:
+        if not fold(text) or not self._available():
+            return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit)
+        body = {**query_body(text, kind=None, viewer_id=viewer_id), "size": limit, "track_total_hits": False}
+        try:
+            answer = opensearch_client().search(body=body, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
+        except (OpenSearchException, OSError) as exc:
+            self._failed(exc)
+            return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit)
+        return [(hit["_source"]["kind"], hit["_source"]["object_id"]) for hit in answer["hits"]["hits"]]
+
+    def push(self, kind: str, documents: list[Document], removed: list[int]) -> None:
+        """Write and delete documents through the alias; without an index yet, leave it to the rebuild."""
+        lines: list[dict[str, Any]] = []
+        for doc in documents:
+            lines += [{"index": {"_id": document_id(kind, doc.object_id)}}, document_source(doc)]
+        lines += [{"delete": {"_id": document_id(kind, pk)}} for pk in removed]
+        if not lines:
+            return
+        try:
+            # wait_for: the version bump that follows must not let a stale answer into the query cache.
+            answer = opensearch_client().bulk(
+                body=lines, index=alias_name(), params={"require_alias": "true", "refresh": "wait_for"}
+            )
+        except (OpenSearchConnectionError, TransportError) as exc:
+            # The entries are written; the task is retried, and a rebuild copies them anyway.
+            raise ConnectionError(f"could not update OpenSearch: {exc}") from exc
+        failures = [
+            result["error"]
+            for item in answer["items"]
+            for result in item.values()
+            if result.get("error") and result.get("status") != 404
+        ]
+        if any("alias" in str(failure.get("reason", "")) for failure in failures):
+            logger.warning("search: no index behind %s yet; run `manage.py search_reindex`", alias_name())
+        elif failures:
+            raise ConnectionError(f"OpenSearch refused {len(failures)} documents, the first: {failures[0]}")
+
+
+def _hits(response: dict[str, Any]) -> Hits:
+    if "error" in response:
+        raise KeyError(str(response["error"])[:200])
+    hits = response["hits"]["hits"]
+    return Hits(
+        ids=[hit["_source"]["object_id"] for hit in hits],
+        total=response["hits"]["total"]["value"],
+        scores=[float(hit["_score"]) for hit in hits],
+    )

@@ -1,0 +1,50 @@
+from django.db import models
+from django.db.models import Q
+
+
+class SearchEntry(models.Model):
+    """One searchable thing, as the search backends see it.
+
+    Kept in step with the catalog and playlists by :mod:`search.indexing`. The
+    database backend searches these rows; the OpenSearch index is built from
+    them, and they are what queries fall back to when the cluster is down.
+
+    A row whose thing disappears or is hidden stays as a tombstone
+    (``visible=False``), so that a rebuild running at the same time can replay
+    the removal; tombstones are purged after a day.
+    """
+
+    class Kind(models.TextChoices):
+        TRACK = "track"
+        ARTIST = "artist"
+        ALBUM = "album"
+        PLAYLIST = "playlist"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    name = models.CharField(max_length=300)
+    subtitle = models.CharField(max_length=300, blank=True)
+    # Lower case, accents folded (see search.text.fold): what queries match.
+    folded = models.CharField(max_length=300)
+    context = models.TextField(blank=True)
+    genres = models.CharField(
+        max_length=1000, blank=True, help_text="Genre slugs, space-separated, with a space at each end."
+    )
+    popularity = models.BigIntegerField(default=0)
+    visible = models.BooleanField(default=True)
+    public = models.BooleanField(default=True)
+    owner_id = models.BigIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["track", "artist", "album", "playlist"]), name="search_entry_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "visible", "-popularity"], name="search_entry_popular")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}: {self.name}"

@@ -1,0 +1,77 @@
+"""The listener's browse pages and the search page."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from catalog.models import Album, Artist, Genre
+from search import browse, selectors
+
+
+def artist(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        page = browse.artist_page(slug=slug)
+    except Artist.DoesNotExist:
+        raise Http404("No such artist.") from None
+    return render(request, "browse/artist.html", {"page": page, "artist": page.artist})
+
+
+def album(request: HttpRequest, album_id: int) -> HttpResponse:
+    try:
+        found = browse.album_page(album_id=album_id, viewer=request.user)
+    except Album.DoesNotExist:
+        raise Http404("No such album.") from None
+    tracks = list(found.tracks.all())
+    total_ms = sum(track.duration_ms or 0 for track in tracks)
+    return render(request, "browse/album.html", {"album": found, "tracks": tracks, "total_ms": total_ms})
+
+
+def genres(request: HttpRequest) -> HttpResponse:
+    return render(request, "browse/genres.html", {"genres": browse.genre_list()})
+
+
+def genre(request: HttpRequest, slug: str) -> HttpResponse:
+    try:
+        page = browse.genre_page(slug=slug)
+    except Genre.DoesNotExist:
+        raise Http404("No such genre.") from None
+    return render(request, "browse/genre.html", {"page": page, "genre": page.genre})
+
+
+def new_releases(request: HttpRequest) -> HttpResponse:
+    return render(request, "browse/new_releases.html", {"albums": browse.new_releases()})
+
+
+def charts(request: HttpRequest) -> HttpResponse:
+    return render(request, "browse/charts.html", {"tracks": browse.chart()})
+
+
+SEARCH_TABS = {
+    "all": ("track", "artist", "album", "playlist"),
+    "tracks": ("track",),
+    "artists": ("artist",),
+    "albums": ("album",),
+    "playlists": ("playlist",),
+}
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """The search page; with ``partial=1`` only its results, for the as-you-type script."""
+    text = request.GET.get("q", "").strip()[:200]
+    tab = request.GET.get("type", "all")
+    kinds = SEARCH_TABS.get(tab, SEARCH_TABS["all"])
+    limit = 5 if tab == "all" else 30
+    results = (
+        selectors.search_results(text=text, viewer=request.user, kinds=kinds, limit=limit)  # type: ignore[arg-type]
+        if text
+        else {}
+    )
+    context = {
+        "q": text,
+        "tab": tab if tab in SEARCH_TABS else "all",
+        "tabs": list(SEARCH_TABS),
+        "results": results,
+        "found": any(page.total for page in results.values()),
+        "genres": [] if text else browse.genre_list(),
+    }
+    template = "browse/_search_results.html" if request.GET.get("partial") else "browse/search.html"
+    return render(request, template, context)

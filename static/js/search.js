@@ -1,0 +1,44 @@
+// Results as you type: the search form fetches its own results fragment and
+// swaps it in, keeping the address in step. Without this script the form is
+// an ordinary GET form.
+(function () {
+  "use strict";
+
+  function attach(form) {
+    if (form.dataset.liveSearchReady) return;
+    form.dataset.liveSearchReady = "1";
+    var target = document.querySelector(form.dataset.liveSearch);
+    var input = form.querySelector("input[type=search]");
+    var timer = null;
+    var pending = null;
+
+    function run() {
+      var params = new URLSearchParams(new FormData(form));
+      var address = form.action + "?" + params.toString();
+      params.set("partial", "1");
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch(form.action + "?" + params.toString(), { signal: pending.signal, headers: { "X-Requested-With": "fetch" } })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+        .then(function (html) {
+          target.innerHTML = html;
+          history.replaceState(history.state, "", address);
+        })
+        .catch(function () { /* a newer keystroke won, or the network failed: the form still submits */ });
+    }
+
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(run, 180);
+    });
+  }
+
+  function scan() {
+    document.querySelectorAll("form[data-live-search]").forEach(attach);
+  }
+
+  document.addEventListener("DOMContentLoaded", scan);
+  // Pages swapped in without a reload announce themselves with this event.
+  document.addEventListener("htmx:afterSettle", scan);
+  scan();
+})();

@@ -1,0 +1,90 @@
+"""One relevance suite for both backends: what a listener types, what comes first."""
+
+from collections.abc import Callable
+
+import pytest
+
+from accounts.models import User
+from catalog.models import Track
+from search.selectors import search_results
+
+KINDS = ("track", "artist", "album")
+
+
+def _names(text: str, viewer: User, kind: str) -> list[str]:
+    page = search_results(text=text, viewer=viewer, kinds=(kind,))[kind]
+    return [getattr(item, "title", None) or item.name for item in page.items]
+
+
+@pytest.fixture
+def catalog(publish: Callable[..., Track]) -> None:
+    publish("Let It Be", artist="The Beatles", album="Let It Be", plays=900)
+    publish("Yesterday", artist="The Beatles", album="Help!", plays=800)
+    publish("Halo", artist="Beyoncé", album="I Am... Sasha Fierce", plays=700)
+    publish("Enter Sandman", artist="Metallica", album="Metallica", plays=600)
+    publish("Nothing Else Matters", artist="Metallica", album="Metallica", plays=500)
+    publish("Halo Halo", artist="Someone Else", plays=5000)
+    publish("Be Here Now", artist="Oasis", plays=100)
+    publish("Águas de Março", artist="Elis Regina", plays=50)
+
+
+def test_an_exact_title_ranks_first(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    # "Halo Halo" is played far more, but "halo" is exactly "Halo".
+    assert _names("halo", stranger, "track")[0] == "Halo"
+    assert _names("Let It Be", stranger, "track")[0] == "Let It Be"
+
+
+def test_a_typo_still_finds_the_artist(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    assert _names("beatels", stranger, "artist")[0] == "The Beatles"
+    assert _names("metalica", stranger, "artist")[0] == "Metallica"
+
+
+def test_accents_are_not_needed(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    assert _names("beyonce", stranger, "artist") == ["Beyoncé"]
+    assert _names("aguas de marco", stranger, "track") == ["Águas de Março"]
+
+
+def test_a_half_typed_word_finds_its_end(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    assert _names("metall", stranger, "artist")[0] == "Metallica"
+    assert _names("nothing else mat", stranger, "track")[0] == "Nothing Else Matters"
+
+
+def test_words_from_title_and_artist_together(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    assert _names("beatles yesterday", stranger, "track") == ["Yesterday"]
+
+
+def test_more_played_ranks_above_an_equal_match(
+    publish: Callable[..., Track], reindex: Callable[[], None], stranger: User
+) -> None:
+    publish("Midnight Train", artist="Quiet Band", plays=3)
+    publish("Midnight Train", artist="Loud Band", plays=3000)
+    reindex()
+    page = search_results(text="midnight train", viewer=stranger, kinds=("track",))["track"]
+    assert [track.artist.name for track in page.items] == ["Loud Band", "Quiet Band"]
+
+
+def test_results_are_filtered_by_genre_and_paginated(
+    publish: Callable[..., Track], reindex: Callable[[], None], stranger: User
+) -> None:
+    for n in range(5):
+        publish(f"Night Song {n}", artist="Night Owls", plays=n, genre="jazz")
+    publish("Night Song Rock", artist="Night Owls", plays=99, genre="rock")
+    reindex()
+    first = search_results(text="night song", viewer=stranger, kinds=("track",), genre="jazz", limit=2)["track"]
+    rest = search_results(text="night song", viewer=stranger, kinds=("track",), genre="jazz", limit=2, offset=2)[
+        "track"
+    ]
+    assert first.total == 5
+    assert [t.title for t in first.items] == ["Night Song 4", "Night Song 3"]
+    assert [t.title for t in rest.items] == ["Night Song 2", "Night Song 1"]
+
+
+def test_nothing_typed_finds_nothing(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    for text in ("", "   ", "!!!"):
+        assert search_results(text=text, viewer=stranger, kinds=KINDS)["track"].total == 0
