@@ -1,0 +1,348 @@
+from typing import Any, cast
+
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, generics, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from accounts.selectors import user_find
+from catalog.api.serializers import ImageUploadSerializer
+from catalog.artwork import ArtworkError
+from playlists import access, selectors
+from playlists.api import serializers as s
+from playlists.models import Playlist
+from playlists.services import StaleSnapshotError, items, library
+from playlists.services import playlists as services
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+class StaleSnapshotConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale_snapshot"
+    default_detail = "The playlist has changed since you loaded it; reload it and try again."
+
+
+class _SnapshotConflicts:
+    """A stale snapshot id is a conflict (409), not a bad request."""
+
+    def handle_exception(self, exc: Exception) -> Response:
+        if isinstance(exc, StaleSnapshotError):
+            exc = StaleSnapshotConflict()
+        return super().handle_exception(exc)  # type: ignore[misc]
+
+
+def _snapshot(playlist: Playlist, code: int = status.HTTP_200_OK) -> Response:
+    return Response({"snapshot_id": playlist.snapshot_id}, status=code)
+
+
+class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
+    """Playlists: public ones for everyone; private and unlisted ones for their owner and collaborators.
+
+    Collaborators add, remove and reorder tracks; only the owner changes the
+    details, sharing and collaborators, or deletes it. Every write answers the
+    new ``snapshot_id`` and accepts the one the client last saw.
+    """
+
+    http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Playlist]:
+        return selectors.playlist_list(viewer=_user(self.request))
+
+    def get_serializer_class(self) -> type:
+        if self.action in {"create", "partial_update", "update"}:
+            return s.PlaylistWriteSerializer
+        return s.PlaylistDetailSerializer if self.action == "retrieve" else s.PlaylistSerializer
+
+    def get_object(self) -> Playlist:
+        try:
+            return cast(Playlist, super().get_object())
+        except Http404:
+            raise exceptions.NotFound("No such playlist.") from None
+
+    def _playlist(self) -> Playlist:
+        return self.get_object()
+
+    def _detail(self, playlist: Playlist, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.playlist_detail(playlist_id=playlist.pk, viewer=_user(self.request))
+        return Response(s.PlaylistDetailSerializer(fresh, context={"request": self.request}).data, status=code)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            playlist = selectors.playlist_detail(playlist_id=int(kwargs["pk"]), viewer=_user(request))
+        except (Playlist.DoesNotExist, ValueError):
+            raise exceptions.NotFound("No such playlist.") from None
+        return Response(s.PlaylistDetailSerializer(playlist, context={"request": request}).data)
+
+    @extend_schema(request=s.PlaylistWriteSerializer, responses={201: s.PlaylistDetailSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = s.PlaylistWriteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        data.pop("snapshot_id", None)
+        if "name" not in data:
+            raise exceptions.ValidationError({"name": ["This field is required."]})
+        playlist = services.playlist_create(owner=_user(request), **data)
+        return self._detail(playlist, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.PlaylistWriteSerializer, responses=s.PlaylistDetailSerializer)
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        playlist = self._playlist()
+        body = s.PlaylistWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        snapshot_id = data.pop("snapshot_id", None)
+        playlist = services.playlist_update(playlist=playlist, by=_user(request), snapshot_id=snapshot_id, **data)
+        return self._detail(playlist)
+
+    @extend_schema(request=s.PlaylistWriteSerializer, responses=s.PlaylistDetailSerializer)
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self.partial_update(request, *args, **kwargs)
+
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        services.playlist_delete(playlist=self._playlist(), by=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        methods=["GET"],
+        responses=s.PlaylistItemSerializer(many=True),
+        parameters=[OpenApiParameter("page", int), OpenApiParameter("page_size", int)],
+    )
+    @extend_schema(methods=["POST"], request=s.ItemsAddSerializer, responses={201: s.SnapshotSerializer})
+    @extend_schema(methods=["PUT"], request=s.ItemsReorderSerializer, responses=s.SnapshotSerializer)
+    @extend_schema(methods=["DELETE"], request=s.ItemsRemoveSerializer, responses=s.SnapshotSerializer)
+    @action(detail=True, methods=["get", "post", "put", "delete"])
+    def items(self, request: Request, pk: str) -> Response:
+        """The tracks in order (GET, paginated); add (POST), move a range (PUT) or remove (DELETE) them."""
+        playlist = self._playlist()
+        if request.method == "GET":
+            rows = selectors.playlist_items(playlist=playlist).prefetch_related(
+                "track__featured_artists", "track__genres"
+            )
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(s.PlaylistItemSerializer(page, many=True).data)
+        if request.method == "POST":
+            body = s.ItemsAddSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            playlist = items.playlist_items_add(playlist=playlist, by=_user(request), **body.validated_data)
+            return _snapshot(playlist, status.HTTP_201_CREATED)
+        if request.method == "PUT":
+            move = s.ItemsReorderSerializer(data=request.data)
+            move.is_valid(raise_exception=True)
+            return _snapshot(items.playlist_items_reorder(playlist=playlist, by=_user(request), **move.validated_data))
+        remove = s.ItemsRemoveSerializer(data=request.data)
+        remove.is_valid(raise_exception=True)
+        return _snapshot(items.playlist_items_remove(playlist=playlist, by=_user(request), **remove.validated_data))
+
+    @extend_schema(request=s.ItemMoveSerializer, responses=s.SnapshotSerializer)
+    @action(detail=True, methods=["post"], url_path=r"items/(?P<item_id>\d+)/move")
+    def item_move(self, request: Request, pk: str, item_id: str) -> Response:
+        """Move one item before another (named by ids, so that concurrent edits do not change its meaning)."""
+        playlist = self._playlist()
+        body = s.ItemMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        playlist = items.playlist_item_move(
+            playlist=playlist, by=_user(request), item_id=int(item_id), **body.validated_data
+        )
+        return _snapshot(playlist)
+
+    @extend_schema(methods=["PUT"], request={"multipart/form-data": ImageUploadSerializer})
+    @extend_schema(methods=["DELETE"], request=None)
+    @extend_schema(responses=s.PlaylistDetailSerializer)
+    @action(detail=True, methods=["put", "delete"], parser_classes=[MultiPartParser])
+    def cover(self, request: Request, pk: str) -> Response:
+        """Upload a cover (PUT), or drop it (DELETE) to show the mosaic of the first tracks again."""
+        playlist = self._playlist()
+        if request.method == "DELETE":
+            return self._detail(services.playlist_cover_clear(playlist=playlist, by=_user(request)))
+        upload = ImageUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        try:
+            playlist = services.playlist_cover_set(
+                playlist=playlist, by=_user(request), file=upload.validated_data["image"]
+            )
+        except ArtworkError as exc:
+            raise exceptions.ValidationError({"image": [str(exc)]}) from exc
+        return self._detail(playlist)
+
+    @extend_schema(methods=["POST"], request=s.CollaboratorAddSerializer)
+    @extend_schema(responses=s.CollaboratorSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def collaborators(self, request: Request, pk: str) -> Response:
+        """Who may add, remove and reorder tracks; the owner invites people (POST)."""
+        playlist = self._playlist()
+        code: int = status.HTTP_200_OK
+        if request.method == "POST":
+            access.require_owner(playlist=playlist, user=_user(request))
+            body = s.CollaboratorAddSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            user = user_find(identifier=body.validated_data["user"])
+            if user is None:
+                raise exceptions.ValidationError({"user": [f"Nobody is called {body.validated_data['user']!r} here."]})
+            services.playlist_collaborator_add(playlist=playlist, by=_user(request), user=user)
+            code = status.HTTP_201_CREATED
+        links = selectors.playlist_detail(playlist_id=playlist.pk, viewer=_user(request)).collaborator_links.all()
+        return Response(s.CollaboratorSerializer(links, many=True).data, status=code)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"collaborators/(?P<user_id>\d+)")
+    def collaborator(self, request: Request, pk: str, user_id: str) -> Response:
+        """The owner removes a collaborator; collaborators may remove themselves."""
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            raise exceptions.NotFound("Nobody has that id.")
+        services.playlist_collaborator_remove(playlist=self._playlist(), by=_user(request), user=user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=s.PlaylistDetailSerializer)
+    @action(detail=True, methods=["post", "delete"])
+    def share(self, request: Request, pk: str) -> Response:
+        """A new share link (POST; the old one stops working), or none (DELETE)."""
+        playlist = self._playlist()
+        if request.method == "DELETE":
+            return self._detail(services.playlist_share_revoke(playlist=playlist, by=_user(request)))
+        return self._detail(services.playlist_share_renew(playlist=playlist, by=_user(request)))
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["put", "delete"], permission_classes=[permissions.IsAuthenticated])
+    def followers(self, request: Request, pk: str) -> Response:
+        """Follow (PUT) or unfollow (DELETE) a public playlist: it shows in your library."""
+        playlist = self._playlist()
+        if request.method == "DELETE":
+            services.playlist_unfollow(playlist=playlist, user=_user(request))
+        else:
+            services.playlist_follow(playlist=playlist, user=_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.CopySerializer, responses={201: s.PlaylistDetailSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def copy(self, request: Request, pk: str) -> Response:
+        """A new private playlist of yours with the same tracks."""
+        playlist = self._playlist()
+        body = s.CopySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        copy = services.playlist_copy(playlist=playlist, by=_user(request), name=body.validated_data.get("name", ""))
+        return self._detail(copy, status.HTTP_201_CREATED)
+
+
+class SharedPlaylistView(APIView):
+    """A playlist opened by its share link's token (public or unlisted ones only)."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(responses=s.PlaylistDetailSerializer)
+    def get(self, request: Request, token: str) -> Response:
+        try:
+            playlist = selectors.playlist_by_share_token(token=token)
+        except Playlist.DoesNotExist:
+            raise exceptions.NotFound("This share link does not open anything (any more).") from None
+        return Response(s.PlaylistDetailSerializer(playlist, context={"request": request}).data)
+
+
+class MyPlaylistsView(generics.ListAPIView):
+    """Your playlists, those you collaborate on, and those you follow; most recently changed first."""
+
+    serializer_class = s.PlaylistSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[Playlist]:
+        if getattr(self, "swagger_fake_view", False):
+            return Playlist.objects.none()
+        return selectors.playlist_list_mine(user=_user(self.request))
+
+
+class UserPlaylistsView(generics.ListAPIView):
+    """Someone's public playlists."""
+
+    serializer_class = s.PlaylistSerializer
+    permission_classes = [permissions.AllowAny]
+
+    def get_queryset(self) -> QuerySet[Playlist]:
+        if getattr(self, "swagger_fake_view", False):
+            return Playlist.objects.none()
+        owner = User.objects.filter(username__iexact=self.kwargs["username"], is_active=True).first()
+        if owner is None:
+            raise exceptions.NotFound("Nobody is called that here.")
+        return selectors.playlist_list_public(owner=owner)
+
+
+class _LibraryView(generics.ListAPIView):
+    """A part of your library: list it (GET), add to it (PUT) or take from it (DELETE) by ids."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    add: Any
+    remove: Any
+    ids_name: str
+
+    def _change(self, request: Request, change: Any) -> Response:
+        body = s.IdsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        change(user=_user(request), **{self.ids_name: body.validated_data["ids"]})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.IdsSerializer, responses={204: None})
+    def put(self, request: Request) -> Response:
+        return self._change(request, type(self).add)
+
+    @extend_schema(request=s.IdsSerializer, responses={204: None})
+    def delete(self, request: Request) -> Response:
+        return self._change(request, type(self).remove)
+
+
+class LikedTracksView(_LibraryView):
+    """Your liked songs, newest first; like (PUT) or unlike (DELETE) tracks by id."""
+
+    serializer_class = s.LikedTrackSerializer
+    add, remove, ids_name = library.tracks_like, library.tracks_unlike, "track_ids"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.liked_track_list(user=_user(self.request)).prefetch_related(
+            "track__featured_artists", "track__genres"
+        )
+
+
+class SavedAlbumsView(_LibraryView):
+    """Your saved albums, newest first; save (PUT) or remove (DELETE) albums by id."""
+
+    serializer_class = s.SavedAlbumSerializer
+    add, remove, ids_name = library.albums_save, library.albums_unsave, "album_ids"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.saved_album_list(user=_user(self.request)).prefetch_related("album__genres")
+
+
+class FollowedArtistsView(_LibraryView):
+    """The artists you follow, newest first; follow (PUT) or unfollow (DELETE) artists by id."""
+
+    serializer_class = s.FollowedArtistSerializer
+    add, remove, ids_name = library.artists_follow, library.artists_unfollow, "artist_ids"
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.followed_artist_list(user=_user(self.request))
+
+
+class LibraryContainsView(APIView):
+    """For each id, whether it is in your library (in the order asked)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    kind = "track"
+
+    @extend_schema(
+        parameters=[OpenApiParameter("ids", OpenApiTypes.STR, description="Comma-separated ids, up to 50.")],
+        responses={200: {"type": "array", "items": {"type": "boolean"}}},
+    )
+    def get(self, request: Request) -> Response:
+        raw = [part.strip() for part in request.query_params.get("ids", "").split(",") if part.strip()]
+        if not raw or len(raw) > library.MAX_IDS or not all(part.isascii() and part.isdigit() for part in raw):
+            raise exceptions.ValidationError({"ids": [f"Give 1 to {library.MAX_IDS} ids, separated by commas."]})
+        ids = [int(part) for part in raw]
+        return Response(selectors.library_contains(user=_user(request), kind=self.kind, ids=ids))

@@ -1,0 +1,57 @@
+"""Forms of the playlist and library pages: they check what a person typed, the services do the rest."""
+
+from django import forms
+
+from accounts.models import User
+from accounts.selectors import user_find
+from catalog.forms import IMAGE_ACCEPT
+from playlists.models import Playlist
+
+
+class PlaylistForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(
+        max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 3, "maxlength": 300})
+    )
+    visibility = forms.ChoiceField(
+        choices=Playlist.Visibility.choices,
+        initial=Playlist.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+        help_text="Public: on your profile and in search. Unlisted: only for people with the share link. "
+        "Private: only you and your collaborators.",
+    )
+    collaborative = forms.BooleanField(
+        required=False, label="Collaborative: the people you invite may add, remove and reorder tracks"
+    )
+
+
+class CoverForm(forms.Form):
+    image = forms.FileField(
+        label="Cover picture",
+        widget=forms.ClearableFileInput(attrs={"accept": IMAGE_ACCEPT}),
+        help_text="JPEG, PNG or WebP, at least 64×64 pixels; cropped to a square.",
+    )
+
+
+class CollaboratorForm(forms.Form):
+    user = forms.CharField(max_length=254, label="Username or email address")
+
+    def clean_user(self) -> User:
+        identifier = self.cleaned_data["user"]
+        user = user_find(identifier=identifier)
+        if user is None:
+            raise forms.ValidationError(f"Nobody is called “{identifier}” here.")
+        return user
+
+
+class AddTrackForm(forms.Form):
+    playlist = forms.IntegerField(min_value=1)
+    track = forms.IntegerField(min_value=1)
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class CopyForm(forms.Form):
+    name = forms.CharField(max_length=100, required=False)
