@@ -42,11 +42,17 @@ def cached_for_user(user_id: int, name: str, load: Callable[[], T]) -> T:
 
 
 def user_cache_invalidate(*user_ids: int) -> None:
-    """Forget what is cached for these users, once the current transaction commits."""
+    """Forget what is cached for these users: now, and again once the current transaction commits.
+
+    Now, so that the rest of this request (and a test inside one transaction)
+    reads fresh; after commit, so that a reader who filled the cache in between
+    with what it read before the commit does not keep it.
+    """
     ids = sorted(set(user_ids))
 
     def bump(ids: Iterable[int] = ids) -> None:
         cache.set_many({_version_key(pk): secrets.token_hex(6) for pk in ids}, None)
 
     if ids:
+        bump()
         transaction.on_commit(bump)
