@@ -11,6 +11,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("accounts.urls")),
     path("studio/", include("catalog.urls")),
+    path("", include("search.urls")),
     path("", include("streaming.urls")),
     path("", include("playlists.urls")),
     path("admin/", admin.site.urls),

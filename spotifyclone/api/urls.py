@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("streaming.api.urls")),
     path("", include("catalog.api.urls")),
+    path("", include("search.api.urls")),
     path("", include("playlists.api.urls")),
     path("oauth/", include("oauth2_provider.urls", namespace="oauth2_provider")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
