@@ -14,22 +14,24 @@
 
   document.documentElement.classList.add("js");
 
-  var announcer = null;
+  var fallbackRegion = null;
 
   function say(text) {
-    if (!announcer) {
-      announcer = document.getElementById("order-status");
+    // The playlist's own status line when the page has one, else a hidden one of our own.
+    var region = document.getElementById("order-status");
+    if (!region) {
+      if (!fallbackRegion || !document.body.contains(fallbackRegion)) {
+        fallbackRegion = document.createElement("p");
+        fallbackRegion.className = "visually-hidden";
+        fallbackRegion.setAttribute("role", "status");
+        fallbackRegion.setAttribute("aria-live", "polite");
+        document.body.appendChild(fallbackRegion);
+      }
+      region = fallbackRegion;
     }
-    if (!announcer) {
-      announcer = document.createElement("p");
-      announcer.className = "visually-hidden";
-      announcer.setAttribute("role", "status");
-      announcer.setAttribute("aria-live", "polite");
-      document.body.appendChild(announcer);
-    }
-    announcer.textContent = "";
+    region.textContent = "";
     window.setTimeout(function () {
-      announcer.textContent = text;
+      region.textContent = text;
     }, 60);
   }
 
@@ -149,6 +151,7 @@
       });
   }
 
+  // Capturing, so that this runs before a boosted form would be sent by htmx.
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
@@ -157,12 +160,14 @@
     }
     if (form.hasAttribute("data-like")) {
       event.preventDefault();
+      event.stopPropagation();
       onLike(form, event.submitter);
     } else if (form.hasAttribute("data-add-track")) {
       event.preventDefault();
+      event.stopPropagation();
       onAddTrack(form);
     }
-  });
+  }, true);
 
   // One open "add to playlist" menu at a time; Escape closes it.
   document.addEventListener("toggle", function (event) {
@@ -189,15 +194,13 @@
     }
   });
 
-  document.querySelectorAll("input[data-copy]").forEach(function (input) {
-    input.addEventListener("focus", function () {
-      input.select();
-    });
-  });
-
   /* ---- Reordering a playlist ---- */
 
   function initReorder(root) {
+    if (root.dataset.reorderReady) {
+      return;
+    }
+    root.dataset.reorderReady = "1";
     var list = root.querySelector("ol");
     var moveUrl = root.dataset.moveUrl;
     var first = parseInt(list.getAttribute("start"), 10) || 1;
@@ -343,8 +346,19 @@
     });
   }
 
-  var editable = document.querySelector("[data-editable]");
-  if (editable) {
-    initReorder(editable);
+  function init() {
+    var editable = document.querySelector("[data-editable]");
+    if (editable) {
+      initReorder(editable);
+    }
+    document.querySelectorAll("input[data-copy]").forEach(function (input) {
+      input.onfocus = function () {
+        input.select();
+      };
+    });
   }
+
+  init();
+  // Pages reached through htmx navigation swap in new content without a new page load.
+  document.addEventListener("htmx:afterSettle", init);
 })();
