@@ -39,11 +39,12 @@ def _cached(name: str, build: Callable[[], T]) -> T:
 
 
 def _public_tracks() -> QuerySet[Track]:
-    return tracks_visible_to(AnonymousUser()).select_related("artist", "album")  # type: ignore[arg-type]
+    listener = AnonymousUser()  # every listener sees the same published catalog
+    return tracks_visible_to(listener).select_related("artist", "album").prefetch_related("featured_artists", "genres")  # type: ignore[arg-type]
 
 
 def _published_albums() -> QuerySet[Album]:
-    return Album.objects.filter(status=Album.Status.PUBLISHED).select_related("artist")
+    return Album.objects.filter(status=Album.Status.PUBLISHED).select_related("artist").prefetch_related("genres")
 
 
 def _newest_first(albums: QuerySet[Album]) -> QuerySet[Album]:
@@ -77,7 +78,7 @@ def album_page(*, album_id: int, viewer: object) -> Album:
 
     def build() -> Album | None:
         tracks = Prefetch("tracks", queryset=_public_tracks().order_by("disc_number", "track_number", "id"))
-        return _published_albums().prefetch_related("genres", tracks).filter(pk=album_id).first()
+        return _published_albums().prefetch_related(tracks).filter(pk=album_id).first()
 
     album = _cached(f"album:{album_id}", build)
     if album is not None:

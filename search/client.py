@@ -18,6 +18,7 @@ def _client(url: str) -> OpenSearch:
         max_retries=1,
         retry_on_timeout=False,
         http_compress=True,
+        pool_maxsize=16,  # one connection per thread of a gthread worker, and then some
     )
 
 

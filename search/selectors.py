@@ -97,7 +97,7 @@ class Suggestion:
             return reverse("browse:album", args=[self.item.pk])
         if self.kind == "artist":
             return reverse("browse:artist", args=[self.item.slug])
-        return str(self.item.get_absolute_url())
+        return reverse("playlists:detail", args=[self.item.pk])
 
 
 def suggestions(*, text: str, viewer: User, limit: int = 8) -> list[Suggestion]:

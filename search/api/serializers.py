@@ -2,7 +2,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from catalog.api.serializers import AlbumSerializer, ArtistSerializer, TrackSerializer
+from catalog.api.serializers import AlbumSerializer, ArtistSerializer, GenreSerializer, TrackSerializer
 from search.backends import KINDS
 
 MAX_OFFSET = 1000
@@ -96,3 +96,20 @@ class SuggestionSerializer(serializers.Serializer):
 
 class SuggestionsSerializer(serializers.Serializer):
     suggestions = SuggestionSerializer(many=True)
+
+
+class AlbumsByTypeSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    albums = AlbumSerializer(many=True)
+
+
+class ArtistBrowseSerializer(serializers.Serializer):
+    artist = ArtistSerializer()
+    top_tracks = TrackSerializer(many=True, help_text="The ten most played, most played first.")
+    albums_by_type = AlbumsByTypeSerializer(many=True)
+
+
+class GenreBrowseSerializer(serializers.Serializer):
+    genre = GenreSerializer()
+    popular = TrackSerializer(many=True, help_text="The twenty most played tracks of this genre.")
+    albums = AlbumSerializer(many=True, help_text="The newest albums of this genre.")

@@ -72,3 +72,38 @@ def test_the_schema_documents_search(client: Any, db: None) -> None:
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     assert "/api/v1/search/" in schema["paths"]
     assert "/api/v1/search/suggest/" in schema["paths"]
+
+
+def test_browse_endpoints_answer_in_constant_queries(client: Any, db: None, django_assert_max_num_queries: Any) -> None:
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from catalog.models import Album, Genre
+    from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
+
+    jazz = Genre.objects.create(name="Jazz", slug="jazz")
+    for size in (2, 20):
+        artist = ArtistFactory(name=f"Trio {size}", slug=f"trio-{size}")
+        album = AlbumFactory(artist=artist, status=Album.Status.PUBLISHED, published_at=timezone.now())
+        album.genres.add(jazz)
+        for n in range(size):
+            TrackFactory(title=f"Tune {size}.{n}", album=album, play_count=n).genres.add(jazz)
+        for url in (
+            "/api/v1/browse/new-releases/",
+            "/api/v1/browse/charts/",
+            f"/api/v1/browse/artists/trio-{size}/",
+            "/api/v1/browse/genres/jazz/",
+        ):
+            cache.clear()
+            with django_assert_max_num_queries(10):
+                assert client.get(url).status_code == 200, url
+
+    artist = client.get("/api/v1/browse/artists/trio-20/").json()
+    assert [t["title"] for t in artist["top_tracks"][:2]] == ["Tune 20.19", "Tune 20.18"]
+    assert len(artist["top_tracks"]) == 10
+    assert artist["albums_by_type"][0]["type"] == "Album"
+    genre = client.get("/api/v1/browse/genres/jazz/").json()
+    assert genre["popular"][0]["title"] == "Tune 20.19"
+    assert len(genre["albums"]) == 2
+    assert client.get("/api/v1/browse/charts/").json()["count"] == 22
+    assert client.get("/api/v1/browse/artists/nobody/").status_code == 404

@@ -2,10 +2,12 @@
 
 from collections.abc import Callable
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.models import Album, Track
+from playlists.models import Playlist
 from search.selectors import search_results
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
 
@@ -47,3 +49,19 @@ def test_a_track_still_processing_or_failed_is_not_found(
     Track.objects.filter(pk=failed.pk).update(status=Track.Status.FAILED)
     reindex()
     assert _found("glass", stranger)["track"] == []
+
+
+def test_playlists_are_found_by_everyone_when_public_and_by_their_owner_otherwise(
+    reindex: Callable[[], None], owner: User, stranger: User
+) -> None:
+    for visibility in Playlist.Visibility.values:
+        Playlist.objects.create(owner=owner, name=f"Sunday {visibility}", visibility=visibility)
+    reindex()
+
+    def names(viewer: User) -> list[str]:
+        page = search_results(text="sunday", viewer=viewer, kinds=("playlist",))["playlist"]
+        return sorted(playlist.name for playlist in page.items)
+
+    assert names(stranger) == ["Sunday public"]
+    assert names(AnonymousUser()) == ["Sunday public"]  # type: ignore[arg-type]
+    assert names(owner) == ["Sunday private", "Sunday public", "Sunday unlisted"]
