@@ -146,6 +146,20 @@ def liked_track_ids(*, user: User) -> set[int]:
     return set(ids)
 
 
+def saved_album_ids(*, user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    ids = cached_for_user(user.pk, "albums", lambda: list(user.saved_albums.values_list("album_id", flat=True)))
+    return set(ids)
+
+
+def followed_artist_ids(*, user: User) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    ids = cached_for_user(user.pk, "artists", lambda: list(user.followed_artists.values_list("artist_id", flat=True)))
+    return set(ids)
+
+
 def playlist_menu(*, user: User) -> list[dict[str, Any]]:
     """``[{"id", "name"}]`` of the playlists ``user`` may add tracks to, by name (cached)."""
     if not user.is_authenticated:

@@ -22,6 +22,14 @@ class LibraryState:
         return selectors.liked_track_ids(user=self.user) if self.user is not None else set()
 
     @cached_property
+    def saved_album_ids(self) -> set[int]:
+        return selectors.saved_album_ids(user=self.user) if self.user is not None else set()
+
+    @cached_property
+    def followed_artist_ids(self) -> set[int]:
+        return selectors.followed_artist_ids(user=self.user) if self.user is not None else set()
+
+    @cached_property
     def menu(self) -> list[dict[str, Any]]:
         return selectors.playlist_menu(user=self.user) if self.user is not None else []
 

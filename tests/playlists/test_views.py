@@ -1,6 +1,7 @@
 """The playlist, library and profile pages, with and without JavaScript."""
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from catalog.models import Album
@@ -242,3 +243,19 @@ def test_the_playlist_page_query_count_does_not_grow(
         page(as_alice, url)
     with django_assert_max_num_queries(9):
         page(as_alice, url + "?page=50")
+
+
+def test_album_and_artist_buttons_show_the_library_state(as_alice, alice, album, rf):
+    request = rf.get("/albums/1/")
+    request.user = alice
+    before = render_to_string("playlists/_album_save.html", {"album": album, "request": request})
+    assert "Save to library" in before
+
+    as_alice.post(reverse("playlists:album_save", args=[album.pk]), {"action": "save"})
+    as_alice.post(reverse("playlists:artist_follow", args=[album.artist.pk]), {"action": "follow"})
+
+    request = rf.get("/albums/1/")
+    request.user = alice
+    assert ">Saved<" in render_to_string("playlists/_album_save.html", {"album": album, "request": request})
+    html = render_to_string("playlists/_artist_follow.html", {"artist": album.artist, "request": request})
+    assert ">Following<" in html
