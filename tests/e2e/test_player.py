@@ -1,0 +1,134 @@
+"""The web player in a real browser: it plays, keeps playing across pages, queues, and moves between devices."""
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Track
+from tests.e2e.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AUDIO = "document.querySelector('#player audio')"
+
+
+def _sign_in(context, live_server, user, next_path: str):
+    page = context.new_page()
+    # What the page says goes to the test's output, shown when it fails.
+    page.on("console", lambda message: print(f"[{user.username} console.{message.type}] {message.text}"))
+    page.on("pageerror", lambda error: print(f"[{user.username} page error] {error}"))
+    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={next_path}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{next_path}")
+    page.wait_for_function("() => window.scPlayer && !document.getElementById('player').hidden")
+    return page
+
+
+def _time(page) -> float:
+    return page.evaluate(f"{AUDIO}.currentTime")
+
+
+def _playing_past(page, seconds: float, timeout: float = 15_000) -> float:
+    page.wait_for_function(f"(s) => !{AUDIO}.paused && {AUDIO}.currentTime > s", arg=seconds, timeout=timeout)
+    return _time(page)
+
+
+def _tracks(album) -> list[int]:
+    return list(Track.objects.filter(album=album).order_by("track_number", "pk").values_list("pk", flat=True))
+
+
+def test_play_and_keep_playing_across_three_pages(browser, live_server, album, listener, screenshot):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    album_path = reverse("browse:album", args=[album.pk])
+    page = _sign_in(context, live_server, listener, album_path)
+    screenshot(page, "album")
+
+    page.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    started = _playing_past(page, 1.0)
+    assert page.evaluate("window.scPlayer.loaded.id") == _tracks(album)[0]
+    assert page.inner_text("[data-player=title]") == "Polar Night"
+    assert page.inner_text("[data-player=bitrate]") == "160 kbit/s"  # the free plan's cap
+    # Marks that a full page load would wipe: the same window and the same audio element.
+    page.evaluate(f"() => {{ window.__stayed = true; window.__audio = {AUDIO}; }}")
+
+    last = started
+    browse = f"#sidebar-nav a[href='{reverse('browse:genres')}']"
+    steps = [
+        ("artist", "[data-tracklist] a.track-artist", reverse("browse:artist", args=[album.artist.slug]), browse),
+        ("home", "#sidebar-nav a[href='/']", "/", "#sidebar-nav a[href='/']"),
+        ("genres", browse, reverse("browse:genres"), browse),
+    ]
+    for name, link, path, current in steps:
+        title_before = page.title()
+        page.locator(link).first.click()
+        page.wait_for_url(f"{live_server.url}{path}")
+        page.wait_for_function("(before) => document.title !== before", arg=title_before)
+        assert page.evaluate(f"window.__stayed === true && window.__audio === {AUDIO}"), f"{name} reloaded the page"
+        assert page.evaluate("document.activeElement && document.activeElement.id") == "main"
+        assert page.get_attribute(current, "aria-current") == "page"  # the sidebar follows the swap
+        now = _playing_past(page, last + 0.5)
+        assert now > last  # never restarted: the position only moved on
+        last = now
+        screenshot(page, name)
+    assert page.get_attribute("#sidebar-nav a[href='/']", "aria-current") is None
+    assert page.evaluate("window.scPlayer.loaded.id") == _tracks(album)[0]
+    context.close()
+
+
+def test_a_track_queued_next_plays_on_skip(browser, live_server, album, listener, screenshot):
+    first, _, third = _tracks(album)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = _sign_in(context, live_server, listener, reverse("browse:album", args=[album.pk]))
+
+    page.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    _playing_past(page, 0.5)
+    page.click(f"li[data-track-id='{third}'] [data-player-row-menu]")
+    page.click(".player-menu [data-menu=next]")
+    page.wait_for_function(
+        "(id) => window.scPlayer.state.next_item && window.scPlayer.state.next_item.id === id", arg=third
+    )
+    page.click("[data-player=queue]")
+    page.wait_for_selector("[data-player=queue-mine] .queue-item")
+    assert page.inner_text("[data-player=queue-mine] .queue-title") == "Aurora"
+    screenshot(page, "queue")
+
+    page.click("[data-player=next]")
+    page.wait_for_function("(id) => window.scPlayer.loaded && window.scPlayer.loaded.id === id", arg=third)
+    _playing_past(page, 0.5)
+    assert page.inner_text("[data-player=title]") == "Aurora"
+    assert page.evaluate("navigator.mediaSession.metadata.title") == "Aurora"
+    assert page.evaluate("window.scPlayer.state.item.id") == third
+    assert first != third
+    context.close()
+
+
+def test_transfer_moves_playback_to_the_second_device(browser, live_server, album, listener, screenshot):
+    album_path = reverse("browse:album", args=[album.pk])
+    laptop = _sign_in(browser.new_context(viewport={"width": 1280, "height": 800}), live_server, listener, album_path)
+    phone = _sign_in(browser.new_context(viewport={"width": 390, "height": 844}), live_server, listener, "/")
+    assert laptop.evaluate("window.scPlayer.device") != phone.evaluate("window.scPlayer.device")
+
+    laptop.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    _playing_past(laptop, 3.0)
+    phone.wait_for_selector("[data-player=elsewhere]:not([hidden])")
+    assert "Listening on" in phone.inner_text("[data-player=elsewhere]")
+    screenshot(phone, "listening-elsewhere")
+
+    # Where the phone's audio really starts: its position when it first plays.
+    phone.evaluate(
+        f"() => {AUDIO}.addEventListener('playing', () => {{ window.__resumedAt = {AUDIO}.currentTime; }},"
+        " { once: true })"
+    )
+    phone.click("[data-player=devices]")
+    phone.click(".device-list button[data-device-id='{}']".format(phone.evaluate("window.scPlayer.device")))
+
+    laptop.wait_for_function(f"() => {AUDIO}.paused", timeout=5_000)
+    stopped_at = _time(laptop)
+    phone.wait_for_function("() => typeof window.__resumedAt === 'number'", timeout=5_000)
+    resumed_at = phone.evaluate("window.__resumedAt")
+    assert abs(resumed_at - stopped_at) < 2.0, (stopped_at, resumed_at)
+    _playing_past(phone, resumed_at + 0.5)
+    laptop.wait_for_selector("[data-player=elsewhere]:not([hidden])")
+    assert laptop.evaluate(f"{AUDIO}.paused")
+    screenshot(laptop, "transferred-away")
