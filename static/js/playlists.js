@@ -75,7 +75,8 @@
     if (submitter && submitter.name) {
       data.append(submitter.name, submitter.value);
     }
-    return send(form.action, {
+    // getAttribute: a control named "action" would shadow form.action.
+    return send(form.getAttribute("action"), {
       method: "POST",
       credentials: "same-origin",
       headers: { Accept: "application/json", "X-CSRFToken": tokenOf(form) },
