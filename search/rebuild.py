@@ -25,6 +25,8 @@ from search.models import SearchEntry
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
+OLD_INDEX_GRACE_SECONDS = 3.0
+
 
 @dataclass
 class RebuildReport:
@@ -132,6 +134,8 @@ def index_rebuild(*, progress: Progress = _quiet, report: RebuildReport) -> None
         replayed += 1
     report.replayed = replayed
     client.indices.refresh(index=index)
+    # Searches that resolved the alias just before the swap may still be reading the old index.
+    time.sleep(OLD_INDEX_GRACE_SECONDS)
     for name in old:
         client.indices.delete(index=name, ignore_unavailable=True)
     # Leftovers of rebuilds that died half-way: indices of ours that no alias points at.

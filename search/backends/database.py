@@ -1,9 +1,10 @@
 """Search in the database, over the ``SearchEntry`` rows.
 
 On PostgreSQL: a weighted full-text match (name A, context B, every word a
-prefix, so half-typed words match) or a trigram word similarity on the folded
-name (typos), both served by GIN indexes; ranked by text rank, similarity, an
-exact-name boost and popularity.
+prefix, so half-typed words match); when no entry matches that way, a trigram
+word similarity on the folded name (typos). Both are served by GIN indexes.
+Results are ranked by text rank, similarity, an exact-name boost and
+popularity.
 
 On SQLite, good enough for one laptop: every word a substring of the name or
 the context, ranked exact, then prefix, then popularity; when nothing matches,
@@ -87,8 +88,13 @@ class DatabaseBackend:
             fts=RawSQL(
                 "search_searchentry.document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField()
             )
-        ).filter(Q(fts=True) | Q(folded__trigram_word_similar=text))
+        ).filter(fts=True)
         total = matches.count()
+        if not total:
+            # No word matched as typed: look for typos. Only then, because a loose similarity over
+            # common words matches a large part of the catalog, slowly (docs/search.md).
+            matches = entries.filter(folded__trigram_word_similar=text)
+            total = matches.count()
         if total <= offset:
             return Hits(total=total)
         scored = matches.annotate(

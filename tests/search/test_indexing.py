@@ -79,3 +79,69 @@ def test_reindex_turns_stale_entries_into_tombstones(backend: str, reindex: Call
     reindex()
     assert SearchEntry.objects.filter(kind="track", visible=True).count() == 0
     assert SearchEntry.objects.filter(kind="track", visible=False).count() == 2
+
+
+def test_playlists_reach_search_as_they_are_made_shown_hidden_and_deleted(
+    backend: str, reindex: Callable[[], None], owner: User, stranger: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from playlists.models import Playlist
+    from playlists.services.playlists import playlist_create, playlist_delete, playlist_update
+
+    reindex()
+
+    def names(viewer: User) -> list[str]:
+        return [p.name for p in search_results(text="road trip", viewer=viewer, kinds=("playlist",))["playlist"].items]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        playlist = playlist_create(owner=owner, name="Road Trip", visibility=Playlist.Visibility.PRIVATE)
+    _eventually(lambda: names(owner), ["Road Trip"])
+    assert names(stranger) == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        playlist = playlist_update(playlist=playlist, by=owner, visibility=Playlist.Visibility.PUBLIC)
+    _eventually(lambda: names(stranger), ["Road Trip"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        playlist_delete(playlist=playlist, by=owner)
+    _eventually(lambda: names(owner), [])
+
+
+def test_play_counts_reach_the_ranking_on_the_periodic_refresh(
+    backend: str, publish: Callable[..., Track], reindex: Callable[[], None], stranger: User
+) -> None:
+    from search.tasks import search_popularity_refresh
+
+    quiet, loud = (
+        publish("Summer Rain", artist="Quiet Band", plays=10),
+        publish("Summer Rain", artist="Loud Band", plays=5),
+    )
+    reindex()
+    assert [
+        t.artist.name for t in search_results(text="summer rain", viewer=stranger, kinds=("track",))["track"].items
+    ] == [
+        "Quiet Band",
+        "Loud Band",
+    ]
+    Track.objects.filter(pk=loud.pk).update(play_count=5000)  # plays count with F(): no signal
+    assert search_popularity_refresh.delay().get() >= 1
+    assert [
+        t.artist.name for t in search_results(text="summer rain", viewer=stranger, kinds=("track",))["track"].items
+    ] == [
+        "Loud Band",
+        "Quiet Band",
+    ]
+    assert SearchEntry.objects.get(kind="track", object_id=quiet.pk).popularity == 10
+
+
+def test_old_tombstones_are_purged(db: None) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from search.tasks import search_tombstones_purge
+
+    SearchEntry.objects.create(kind="track", object_id=1, name="Gone", folded="gone", visible=False)
+    SearchEntry.objects.create(kind="track", object_id=2, name="Just gone", folded="just gone", visible=False)
+    SearchEntry.objects.filter(object_id=1).update(updated_at=timezone.now() - timedelta(days=2))
+    assert search_tombstones_purge.delay().get() == 1
+    assert list(SearchEntry.objects.values_list("object_id", flat=True)) == [2]

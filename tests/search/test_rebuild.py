@@ -25,7 +25,11 @@ def _titles(text: str, viewer: User) -> list[str]:
 
 
 def test_the_alias_swaps_to_a_new_index_without_a_gap(
-    settings: Any, publish: Callable[..., Track], stranger: User, transactional_db: None
+    settings: Any,
+    publish: Callable[..., Track],
+    stranger: User,
+    transactional_db: None,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     settings.SEARCH_BACKEND = "opensearch"
     settings.SEARCH_CACHE_SECONDS = 0
@@ -71,6 +75,8 @@ def test_the_alias_swaps_to_a_new_index_without_a_gap(
     assert answers, "the reader never got an answer"
     # Every answer during the rebuild was complete: the 30 tracks, with or without the late one.
     assert all(answer in (expected, sorted([*expected, "River Song Late"])) for answer in answers)
-    assert search_backend()._skip_until == 0.0  # type: ignore[attr-defined]  # no query fell back to the database
+    # No query fell back to the database.
+    assert "answering from the database" not in caplog.text
+    assert search_backend()._skip_until == 0.0  # type: ignore[attr-defined]
     assert _titles("river song late", stranger) == ["River Song Late"]
     client.indices.delete(index=f"{settings.SEARCH_INDEX_PREFIX}-*", ignore_unavailable=True)
