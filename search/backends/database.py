@@ -84,7 +84,7 @@ class DatabaseBackend:
     def _rank_postgresql(entries: QuerySet[SearchEntry], terms: list[str], offset: int, limit: int) -> Hits:
         text = " ".join(terms)
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        matches = entries.alias(
+        matches: QuerySet[SearchEntry] = entries.alias(
             fts=RawSQL(
                 "search_searchentry.document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField()
             )
