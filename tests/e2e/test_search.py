@@ -1,0 +1,28 @@
+"""Searching in the browser: results follow the typing, without pressing Enter."""
+
+from collections.abc import Callable
+from typing import Any
+
+from catalog.models import Album
+from search.rebuild import search_rebuild
+
+
+def test_results_appear_while_typing(
+    browser: Any, live_server: Any, album: Album, screenshot: Callable[[Any, str], None]
+) -> None:
+    search_rebuild()
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/search/")
+    page.locator("#search-q").press_sequentially("aurora fie", delay=60)
+
+    results = page.locator("#search-results")
+    results.get_by_text("Aurora Fields", exact=True).first.wait_for(timeout=10_000)
+    assert results.locator("[data-track-id]").count() == 3
+    assert page.url.endswith("/search/?q=aurora+fie")  # the address follows, for sharing and going back
+    assert page.locator("#search-q").input_value() == "aurora fie"  # nothing reloaded under the cursor
+
+    page.locator("#search-q").fill("")
+    page.locator("#search-q").press_sequentially("magnetc", delay=60)  # a typo
+    results.get_by_text("Magnetic North").first.wait_for(timeout=10_000)
+    screenshot(page, "search")
+    page.close()
