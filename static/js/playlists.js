@@ -70,11 +70,11 @@
     });
   }
 
-  function postForm(form, submitter) {
+  function postForm(form, extra) {
     var data = new FormData(form);
-    if (submitter && submitter.name) {
-      data.append(submitter.name, submitter.value);
-    }
+    Object.keys(extra || {}).forEach(function (name) {
+      data.append(name, extra[name]);
+    });
     // getAttribute: a control named "action" would shadow form.action.
     return send(form.getAttribute("action"), {
       method: "POST",
@@ -100,10 +100,11 @@
 
   function onLike(form, submitter) {
     var button = submitter || form.querySelector("button");
-    var liked = button.value === "like";
-    setLiked(button, liked);
+    var action = button.value;
+    var liked = action === "like";
+    setLiked(button, liked);  // at once; undone below if the server says no
     button.disabled = true;
-    postForm(form, button)
+    postForm(form, { action: action })
       .then(function (result) {
         if (!result.ok) {
           setLiked(button, !liked);
