@@ -6,6 +6,7 @@ from accounts.models import User
 from accounts.selectors import user_find
 from catalog.forms import IMAGE_ACCEPT
 from playlists.models import Playlist
+from playlists.services import MAX_ID
 
 
 class PlaylistForm(forms.Form):
@@ -45,8 +46,8 @@ class CollaboratorForm(forms.Form):
 
 
 class AddTrackForm(forms.Form):
-    playlist = forms.IntegerField(min_value=1)
-    track = forms.IntegerField(min_value=1)
+    playlist = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    track = forms.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class MoveForm(forms.Form):

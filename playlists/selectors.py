@@ -17,6 +17,7 @@ from playlists.models import (
     PlaylistItem,
     SavedAlbum,
 )
+from playlists.services import possible_ids
 
 
 def _with_owner(playlists: QuerySet[Playlist]) -> QuerySet[Playlist]:
@@ -118,7 +119,8 @@ def followed_artist_list(*, user: User) -> QuerySet[FollowedArtist]:
 
 
 def _ids(model: Any, field: str, user_id: int, wanted: list[int]) -> set[int]:
-    return set(model.objects.filter(user_id=user_id, **{f"{field}__in": wanted}).values_list(field, flat=True))
+    lookup = {f"{field}__in": possible_ids(wanted)}
+    return set(model.objects.filter(user_id=user_id, **lookup).values_list(field, flat=True))
 
 
 def library_contains(*, user: User, kind: str, ids: list[int]) -> list[bool]:

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import User
 from catalog.api.serializers import AlbumSerializer, ArtistSerializer, ArtworkField, TrackSerializer
 from playlists.models import MAX_ITEMS, FollowedArtist, LikedTrack, Playlist, PlaylistItem, SavedAlbum
+from playlists.services import MAX_ID
 from playlists.services.items import MAX_ADD
 from playlists.services.library import MAX_IDS
 
@@ -103,7 +104,9 @@ class SnapshotSerializer(serializers.Serializer):
 
 
 class ItemsAddSerializer(serializers.Serializer):
-    track_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=MAX_ADD)
+    track_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_ADD
+    )
     position = serializers.IntegerField(
         min_value=0, max_value=MAX_ITEMS, required=False, help_text="Index to insert at (0: first); omit for the end."
     )
@@ -111,9 +114,14 @@ class ItemsAddSerializer(serializers.Serializer):
 
 
 class ItemsRemoveSerializer(serializers.Serializer):
-    item_ids = serializers.ListField(child=serializers.IntegerField(), required=False, max_length=MAX_ADD)
+    item_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, max_length=MAX_ADD
+    )
     track_ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, max_length=MAX_ADD, help_text="Every occurrence goes."
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        required=False,
+        max_length=MAX_ADD,
+        help_text="Every occurrence goes.",
     )
     snapshot_id = serializers.CharField(max_length=32, required=False, help_text=SNAPSHOT_HELP)
 
@@ -133,7 +141,9 @@ class ItemsReorderSerializer(serializers.Serializer):
 
 
 class ItemMoveSerializer(serializers.Serializer):
-    before_item_id = serializers.IntegerField(allow_null=True, help_text="The item to move before; null: to the end.")
+    before_item_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, allow_null=True, help_text="The item to move before; null: to the end."
+    )
     snapshot_id = serializers.CharField(max_length=32, required=False, help_text=SNAPSHOT_HELP)
 
 
@@ -146,7 +156,9 @@ class CopySerializer(serializers.Serializer):
 
 
 class IdsSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(min_value=1), min_length=1, max_length=MAX_IDS)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=MAX_IDS
+    )
 
 
 class LikedTrackSerializer(serializers.ModelSerializer):

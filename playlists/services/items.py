@@ -20,7 +20,7 @@ from catalog.models import Album
 from playlists import tasks
 from playlists.access import require_items_edit
 from playlists.models import MAX_ITEMS, Playlist, PlaylistItem, new_snapshot_id
-from playlists.services import StaleSnapshotError
+from playlists.services import StaleSnapshotError, possible_ids
 
 GAP = 1 << 16
 MOSAIC_TILES = 4
@@ -121,7 +121,7 @@ def playlist_items_add(
             f"A playlist holds up to {MAX_ITEMS:,} tracks; this one has room for {room:,} more.",
             code="playlist_full",
         )
-    tracks = tracks_visible_to(by).filter(pk__in=set(track_ids)).select_related("artist").in_bulk()
+    tracks = tracks_visible_to(by).filter(pk__in=set(possible_ids(track_ids))).select_related("artist").in_bulk()
     missing = sorted({pk for pk in track_ids if pk not in tracks})
     if missing:
         raise ValidationError(f"No such tracks: {', '.join(map(str, missing))}.", code="track_not_found")
@@ -164,7 +164,9 @@ def playlist_items_remove(
     if not item_ids and not track_ids:
         raise ValidationError("Name the items or the tracks to remove.", code="nothing_to_remove")
     locked = playlist_lock(playlist_id=playlist.pk, snapshot_id=snapshot_id)
-    doomed = _items(locked.pk).filter(pk__in=list(item_ids)) | _items(locked.pk).filter(track_id__in=list(track_ids))
+    doomed = _items(locked.pk).filter(pk__in=possible_ids(item_ids)) | _items(locked.pk).filter(
+        track_id__in=possible_ids(track_ids)
+    )
     removed, _ = doomed.delete()
     if removed:
         locked.item_count -= removed

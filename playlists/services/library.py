@@ -16,6 +16,7 @@ from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.models import Artist
 from playlists.caching import user_cache_invalidate
 from playlists.models import FollowedArtist, LikedTrack, SavedAlbum
+from playlists.services import possible_ids
 
 MAX_IDS = 50
 
@@ -26,7 +27,7 @@ def _check(ids: Sequence[int], visible: QuerySet[Any], what: str) -> set[int]:
         raise ValidationError(f"Name one {what} at least.", code="no_ids")
     if len(wanted) > MAX_IDS:
         raise ValidationError(f"Up to {MAX_IDS} {what}s at a time.", code="too_many_ids")
-    found = set(visible.filter(pk__in=wanted).values_list("pk", flat=True))
+    found = set(visible.filter(pk__in=possible_ids(wanted)).values_list("pk", flat=True))
     missing = sorted(wanted - found)
     if missing:
         raise ValidationError(f"No such {what}s: {', '.join(map(str, missing))}.", code="not_found")
@@ -42,7 +43,7 @@ def tracks_like(*, user: User, track_ids: Sequence[int]) -> None:
 
 @transaction.atomic
 def tracks_unlike(*, user: User, track_ids: Sequence[int]) -> None:
-    LikedTrack.objects.filter(user_id=user.pk, track_id__in=list(track_ids)).delete()
+    LikedTrack.objects.filter(user_id=user.pk, track_id__in=possible_ids(track_ids)).delete()
     user_cache_invalidate(user.pk)
 
 
@@ -55,7 +56,7 @@ def albums_save(*, user: User, album_ids: Sequence[int]) -> None:
 
 @transaction.atomic
 def albums_unsave(*, user: User, album_ids: Sequence[int]) -> None:
-    SavedAlbum.objects.filter(user_id=user.pk, album_id__in=list(album_ids)).delete()
+    SavedAlbum.objects.filter(user_id=user.pk, album_id__in=possible_ids(album_ids)).delete()
     user_cache_invalidate(user.pk)
 
 
@@ -68,5 +69,5 @@ def artists_follow(*, user: User, artist_ids: Sequence[int]) -> None:
 
 @transaction.atomic
 def artists_unfollow(*, user: User, artist_ids: Sequence[int]) -> None:
-    FollowedArtist.objects.filter(user_id=user.pk, artist_id__in=list(artist_ids)).delete()
+    FollowedArtist.objects.filter(user_id=user.pk, artist_id__in=possible_ids(artist_ids)).delete()
     user_cache_invalidate(user.pk)

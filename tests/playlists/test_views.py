@@ -123,6 +123,9 @@ def test_a_listener_makes_a_playlist_and_adds_a_track_without_javascript(as_alic
         HTTP_ACCEPT="application/json",
     )
     assert scripted.json()["message"] == "Added to “Without JS”."
+    huge = as_alice.post(reverse("playlists:track_add"), {"playlist": playlist.pk, "track": 10**20})
+    assert huge.status_code == 302
+    assert as_alice.post(reverse("playlists:item_remove", args=[playlist.pk, 10**20])).status_code == 302
     odd = as_alice.post(reverse("playlists:track_add"), {"playlist": "x", "next": "https://evil.example/"})
     assert odd.status_code == 302
     assert odd["Location"] == reverse("playlists:library")
