@@ -78,9 +78,12 @@ def _playlist_page(request: HttpRequest, playlist: Playlist, *, shared: bool = F
         and playlist.collaborative
         and any(link.user_id == user.pk for link in playlist.collaborator_links.all())
     )
+    # Through a share link a stranger may read an unlisted playlist, but not open it by id to copy it.
+    opens_by_id = not shared or can_edit or playlist.visibility == Playlist.Visibility.PUBLIC
     context = {
         "playlist": playlist,
         "page": page,
+        "can_copy": user.is_authenticated and playlist.item_count > 0 and opens_by_id,
         "offset": page.start_index() - 1 if page.object_list else 0,
         "is_owner": is_owner,
         "can_edit": can_edit,

@@ -262,3 +262,15 @@ def test_album_and_artist_buttons_show_the_library_state(as_alice, alice, album,
     assert ">Saved<" in render_to_string("playlists/_album_save.html", {"album": album, "request": request})
     html = render_to_string("playlists/_artist_follow.html", {"artist": album.artist, "request": request})
     assert ">Following<" in html
+
+
+def test_a_shared_unlisted_playlist_offers_no_copy_to_strangers(client, alice, eve, tracks):
+    playlist = playlist_create(owner=alice, name="Link only", visibility="unlisted")
+    playlist_items_add(playlist=playlist, by=alice, track_ids=[tracks[0].pk])
+    client.force_login(eve)
+
+    html = page(client, reverse("playlists:shared", args=[playlist.share_token]))
+
+    assert "Link only" in html
+    assert "Copy to my playlists" not in html
+    assert ">Follow<" not in html
