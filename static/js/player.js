@@ -619,6 +619,9 @@
       const answer = await call("GET", "?device_id=" + DEVICE + version);
       if (answer.status === 200 && !pending) {
         apply(answer.data); // while a command is on its way, its own answer is the newer truth
+      } else if (answer.status === 401 || answer.status === 403) {
+        signedOut = true; // signed out in another tab: stop asking
+        stop();
       }
     } catch (error) {
       // offline for a moment: try again later
@@ -628,8 +631,12 @@
     }
   }
 
+  let signedOut = false;
   function schedule() {
     window.clearTimeout(pollTimer);
+    if (signedOut) {
+      return;
+    }
     const visible = document.visibilityState === "visible" || !audio.paused;
     pollTimer = window.setTimeout(poll, visible ? POLL_VISIBLE_MS : POLL_HIDDEN_MS);
   }

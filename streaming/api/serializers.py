@@ -87,7 +87,7 @@ class PlayerStateSerializer(serializers.Serializer):
     position_ms = serializers.IntegerField(help_text="The position as last reported, true at `reported_at`.")
     reported_at = serializers.DateTimeField()
     shuffle_state = serializers.BooleanField()
-    repeat_state = serializers.ChoiceField(choices=PlaybackState.Repeat.choices)
+    repeat_state = serializers.CharField(help_text="off, context or track.")
     volume_percent = serializers.IntegerField()
     # The metaclass takes declared fields off the class, so this shadows Field.context for the type checker only.
     context = serializers.DictField(help_text="uri, index in the playing order, length.")  # type: ignore[assignment]

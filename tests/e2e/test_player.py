@@ -76,13 +76,16 @@ def test_play_and_keep_playing_across_three_pages(browser, live_server, album, l
     context.close()
 
 
-def test_a_track_queued_next_plays_on_skip(browser, live_server, album, listener, screenshot):
+def test_a_track_queued_next_plays_on_skip_through_hls_js(browser, live_server, album, listener, screenshot):
     first, _, third = _tracks(album)
     context = browser.new_context(viewport={"width": 1280, "height": 800})
+    # A browser that plays neither AAC files nor HLS by itself: the player falls back to hls.js.
+    context.add_init_script("HTMLMediaElement.prototype.canPlayType = function () { return ''; };")
     page = _sign_in(context, live_server, listener, reverse("browse:album", args=[album.pk]))
 
     page.click("[data-tracklist] li[data-track-id] [data-action=play]")
     _playing_past(page, 0.5)
+    assert page.evaluate(f"window.Hls !== undefined && {AUDIO}.src.startsWith('blob:')")  # media source from hls.js
     page.click(f"li[data-track-id='{third}'] [data-player-row-menu]")
     page.click(".player-menu [data-menu=next]")
     page.wait_for_function(
