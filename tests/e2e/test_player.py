@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from catalog.models import Track
+from search.rebuild import search_rebuild
 from tests.e2e.conftest import PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -38,10 +39,17 @@ def _tracks(album) -> list[int]:
     return list(Track.objects.filter(album=album).order_by("track_number", "pk").values_list("pk", flat=True))
 
 
-def test_play_and_keep_playing_across_three_pages(browser, live_server, album, listener, screenshot):
+def test_search_open_an_album_play_and_keep_playing_across_three_pages(
+    browser, live_server, album, listener, screenshot
+):
+    search_rebuild()
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     album_path = reverse("browse:album", args=[album.pk])
-    page = _sign_in(context, live_server, listener, album_path)
+    page = _sign_in(context, live_server, listener, reverse("browse:search"))
+    page.locator("#search-q").press_sequentially("northern lights", delay=40)
+    page.locator(f"#search-results a[href='{album_path}']").first.click()
+    page.wait_for_url(f"{live_server.url}{album_path}")
+    page.wait_for_selector("[data-tracklist] li[data-track-id]")
     screenshot(page, "album")
 
     page.click("[data-tracklist] li[data-track-id] [data-action=play]")
@@ -124,6 +132,8 @@ def test_transfer_moves_playback_to_the_second_device(browser, live_server, albu
         " { once: true })"
     )
     phone.click("[data-player=devices]")
+    phone.wait_for_selector(".device-list button[data-device-id]")
+    screenshot(phone, "devices")
     phone.click(".device-list button[data-device-id='{}']".format(phone.evaluate("window.scPlayer.device")))
 
     laptop.wait_for_function(f"() => {AUDIO}.paused", timeout=5_000)
