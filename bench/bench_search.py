@@ -12,9 +12,10 @@ never touches the data of the app or of the tests.
    2 albums to an artist, with names made from word lists (bands, people, accented
    names), genres, and play counts with a long tail. Written with bulk inserts, once: a
    later run reuses it unless --rebuild or --tracks differ.
-2. Indexing: every search entry rewritten from the catalog (documents per second), then
-   the OpenSearch bulk build of a new index behind the alias (documents per second), as
-   `manage.py search_reindex` does.
+2. Indexing: every search entry brought in line with the catalog (documents per second;
+   only changed entries are written, so a second run measures a refresh and
+   --rebuild-entries a first build), then the OpenSearch bulk build of a new index behind
+   the alias (documents per second), as `manage.py search_reindex` does.
 3. Queries: a fixed mix (seeded) of --queries queries in each of six kinds: exact title,
    prefix (half a word), one typo, two typos, an accented name typed without accents, and
    several words from artist and title. Each query asks for tracks, artists and albums,
@@ -441,6 +442,9 @@ def main() -> None:
     parser.add_argument("--tracks", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=40, help="queries of each kind (six kinds)")
     parser.add_argument("--rebuild", action="store_true", help="make the catalog again even when it is there")
+    parser.add_argument(
+        "--rebuild-entries", action="store_true", help="empty the search entries first (a first build, not a refresh)"
+    )
     args = parser.parse_args()
 
     services_environment()
@@ -458,6 +462,7 @@ def main() -> None:
     from search.backends.database import DatabaseBackend
     from search.backends.opensearch import OpenSearchBackend
     from search.client import opensearch_client
+    from search.models import SearchEntry
     from search.rebuild import RebuildReport, entries_rebuild, index_rebuild
 
     opensearch_client().cluster.health(request_timeout=5)
@@ -465,10 +470,13 @@ def main() -> None:
     if args.rebuild or Track.objects.count() != args.tracks:
         catalog_build(args.tracks)
 
+    if args.rebuild_entries:
+        SearchEntry.objects.all().delete()
     started = time.perf_counter()
-    written, _ = entries_rebuild()
+    read, written, _ = entries_rebuild()
     seconds = time.perf_counter() - started
-    print(f"entries: {written:,} documents written in {seconds:.1f} s ({written / seconds:,.0f} docs/s)")
+    rate = read / seconds
+    print(f"entries: {read:,} documents read, {written:,} entries written in {seconds:.1f} s ({rate:,.0f} docs/s)")
     report = RebuildReport()
     index_rebuild(report=report)
     print(

@@ -61,13 +61,22 @@ def search_changed() -> None:
     browse_changed()
 
 
-def entries_write(kind: str, documents: list[Document]) -> None:
-    """Insert or update the entries of these documents, in one statement."""
+def entries_write(kind: str, documents: list[Document]) -> int:
+    """Insert or update the entries of these documents that differ from what is stored; answers how many."""
+    compared = [name for name in ENTRY_FIELDS if name != "updated_at"]
+    stored = SearchEntry.objects.filter(kind=kind, object_id__in=[doc.object_id for doc in documents])
+    current = {row[0]: row[1:] for row in stored.values_list("object_id", *compared)}
     now = timezone.now()
-    rows = [SearchEntry(kind=kind, object_id=doc.object_id, updated_at=now, **doc.entry_fields()) for doc in documents]
+    rows = []
+    for doc in documents:
+        fields = doc.entry_fields()
+        if current.get(doc.object_id) != tuple(fields[name] for name in compared):
+            rows.append(SearchEntry(kind=kind, object_id=doc.object_id, updated_at=now, **fields))
+    # An unchanged entry is left alone: rebuilds stay cheap, and updated_at says when it really changed.
     SearchEntry.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=ENTRY_FIELDS, batch_size=1000
     )
+    return len(rows)
 
 
 def entries_hide(kind: str, ids: list[int]) -> None:

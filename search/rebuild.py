@@ -31,6 +31,7 @@ OLD_INDEX_GRACE_SECONDS = 3.0
 @dataclass
 class RebuildReport:
     entries: int = 0
+    changed: int = 0
     hidden: int = 0
     indexed: int = 0
     index: str = ""
@@ -42,15 +43,15 @@ def _quiet(stage: str, done: int, total: int) -> None:
     return None
 
 
-def entries_rebuild(*, progress: Progress = _quiet) -> tuple[int, int]:
-    """Rewrite every entry from the database; answers (written, hidden)."""
-    written = hidden = 0
+def entries_rebuild(*, progress: Progress = _quiet) -> tuple[int, int, int]:
+    """Bring every entry in line with the database; answers (documents read, entries changed, entries hidden)."""
+    read = changed = hidden = 0
     for kind in kinds_available():
         total, seen = documents_count(kind), set[int]()
         for chunk in documents_all(kind):
-            entries_write(kind, chunk)
+            changed += entries_write(kind, chunk)
             seen.update(doc.object_id for doc in chunk)
-            written += len(chunk)
+            read += len(chunk)
             progress(f"entries: {kind}s", len(seen), total)
         stale = [
             pk
@@ -60,7 +61,7 @@ def entries_rebuild(*, progress: Progress = _quiet) -> tuple[int, int]:
         for start in range(0, len(stale), 1000):
             entries_hide(kind, stale[start : start + 1000])
         hidden += len(stale)
-    return written, hidden
+    return read, changed, hidden
 
 
 def _entry_document(entry: SearchEntry) -> Document:
@@ -147,7 +148,7 @@ def index_rebuild(*, progress: Progress = _quiet, report: RebuildReport) -> None
 def search_rebuild(*, progress: Progress = _quiet) -> RebuildReport:
     report = RebuildReport()
     started = time.perf_counter()
-    report.entries, report.hidden = entries_rebuild(progress=progress)
+    report.entries, report.changed, report.hidden = entries_rebuild(progress=progress)
     report.seconds["entries"] = time.perf_counter() - started
     if settings.SEARCH_BACKEND == "opensearch":
         index_rebuild(progress=progress, report=report)

@@ -11,10 +11,22 @@ from accounts.models import User
 from catalog.models import Artist, ArtistMembership
 from catalog.services.artists import artist_create
 from catalog.synth import audio_synthesise
+from search.backends import search_backends_forget
 from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+# Every search index a test builds is named after this run, and deleted at its end.
+SEARCH_INDEX_RUN = f"test-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _search_indices_dropped() -> Iterator[None]:
+    yield
+    if django_settings.SEARCH_BACKEND == "opensearch":
+        from search.client import opensearch_client
+
+        opensearch_client().indices.delete(index=f"{SEARCH_INDEX_RUN}-*", ignore_unavailable=True)
 
 
 def _services_configured() -> bool:
@@ -50,8 +62,10 @@ def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFa
         settings.STORAGES = {**settings.STORAGES, "default": {**default, "OPTIONS": options}}
     else:
         settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
-    # Search indices of their own too: none exists until a test builds one.
-    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+    # Search indices of their own too (none exists until a test builds one), and a search
+    # backend that has not seen another test's cluster go away.
+    settings.SEARCH_INDEX_PREFIX = f"{SEARCH_INDEX_RUN}-{uuid.uuid4().hex[:12]}"
+    search_backends_forget()
     cache.clear()
 
 

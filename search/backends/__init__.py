@@ -54,6 +54,11 @@ def search_backend() -> SearchBackend:
     return _backend(settings.SEARCH_BACKEND, settings.OPENSEARCH_URL)
 
 
+def search_backends_forget() -> None:
+    """Start afresh, as a new process would (for tests)."""
+    _backend.cache_clear()
+
+
 @lru_cache(maxsize=4)
 def _backend(name: str, url: str) -> SearchBackend:
     """One per configuration, so that it keeps what it learns (a cluster that is down) between queries."""

@@ -9,13 +9,14 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.models import Album, Genre, Track
 from catalog.services.albums import album_publish, album_unpublish
-from search.rebuild import entries_rebuild
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
 
 
-def test_the_search_page_shows_grouped_results(publish: Callable[..., Track], client: Any) -> None:
+def test_the_search_page_shows_grouped_results(
+    backend: str, publish: Callable[..., Track], reindex: Callable[[], None], client: Any
+) -> None:
     publish("Ghost Town", artist="Phantom Choir")
-    entries_rebuild()
+    reindex()
     page = client.get("/search/", {"q": "gost town"}).content.decode()
     assert "Ghost Town" in page
     assert 'data-track-id="' in page

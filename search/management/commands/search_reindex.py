@@ -26,7 +26,10 @@ class Command(BaseCommand):
         for bar in bars.values():
             bar.close()
         rate = report.indexed / report.seconds["bulk"] if report.seconds.get("bulk") else 0
-        summary = f"{report.entries} entries written, {report.hidden} hidden in {report.seconds['entries']:.1f} s"
+        summary = (
+            f"{report.entries} documents read, {report.changed} entries written, {report.hidden} hidden"
+            f" in {report.seconds['entries']:.1f} s"
+        )
         if report.index:
             summary += (
                 f"; {report.indexed} documents indexed into {report.index} in {report.seconds['bulk']:.1f} s"
