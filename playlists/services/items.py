@@ -11,8 +11,8 @@ spread out again (rare: each gap starts 65 536 wide).
 from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import QuerySet
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 
 from accounts.models import User
 from catalog.access import tracks_visible_to
@@ -69,15 +69,20 @@ def _ranks(before: int | None, after: int | None, count: int) -> list[int] | Non
 
 
 def _spread(playlist_id: int) -> None:
-    """Renumber every item GAP apart, in the same order (the rare full rewrite)."""
-    items = list(_items(playlist_id).order_by("position").only("pk", "position"))
-    # Negated first: every position stays unique on the way to its new value.
-    for item in items:
-        item.position = -item.position
-    PlaylistItem.objects.bulk_update(items, ["position"], batch_size=1000)
-    for n, item in enumerate(items, start=1):
-        item.position = GAP * n
-    PlaylistItem.objects.bulk_update(items, ["position"], batch_size=1000)
+    """Renumber every item GAP apart, in the same order: the rare full rewrite, in two statements.
+
+    Negated first, so that every position stays unique on the way (the
+    constraint is checked row by row); then each takes its rank times GAP.
+    """
+    _items(playlist_id).update(position=-F("position"))
+    table = connection.ops.quote_name(PlaylistItem._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET position = ranked.n * %s "  # noqa: S608 - the table name is ours, values are bound
+            f"FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY position DESC) AS n FROM {table} WHERE playlist_id = %s)"
+            f" AS ranked WHERE {table}.id = ranked.id",
+            [GAP, playlist_id],
+        )
 
 
 def _mosaic_check(playlist: Playlist) -> None:

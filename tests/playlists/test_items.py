@@ -13,6 +13,7 @@ from playlists.selectors import playlist_items
 from playlists.services import StaleSnapshotError
 from playlists.services.items import (
     GAP,
+    _spread,
     playlist_item_move,
     playlist_item_step,
     playlist_items_add,
@@ -216,3 +217,18 @@ def test_collaborators_edit_tracks_and_strangers_do_not(shared_with_bob, bob, ev
     shared_with_bob.save()
     with pytest.raises(PermissionDenied):
         add(shared_with_bob, bob, tracks[:1])
+
+
+def test_spreading_out_renumbers_in_order_in_two_statements(playlist, alice, tracks):
+    add(playlist, alice, tracks[:5])
+    for n, item in enumerate(PlaylistItem.objects.filter(playlist=playlist).order_by("position")):
+        PlaylistItem.objects.filter(pk=item.pk).update(position=item.position // GAP * 3 + n)  # crowded together
+    order = titles(playlist)
+
+    with CaptureQueriesContext(connection) as queries:
+        _spread(playlist.pk)
+
+    assert len(queries) == 2
+    assert titles(playlist) == order
+    items = PlaylistItem.objects.filter(playlist=playlist).order_by("position")
+    assert list(items.values_list("position", flat=True)) == [GAP * n for n in range(1, 6)]
