@@ -17,10 +17,11 @@ class Command(BaseCommand):
         def progress(stage: str, done: int, total: int) -> None:
             if options["verbosity"] == 0:
                 return
-            bar = bars.get(stage)
-            if bar is None:
-                bar = bars[stage] = tqdm(total=total, desc=stage, unit="doc", file=self.stderr._out, leave=True)
-            bar.update(done - bar.n)
+            if stage not in bars:
+                for finished in bars.values():
+                    finished.close()  # one bar at a time, each with its own elapsed time
+                bars[stage] = tqdm(total=total, desc=stage, unit="doc", file=self.stderr._out)
+            bars[stage].update(done - bars[stage].n)
 
         report = search_rebuild(progress=progress)
         for bar in bars.values():
