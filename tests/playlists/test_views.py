@@ -274,3 +274,22 @@ def test_a_shared_unlisted_playlist_offers_no_copy_to_strangers(client, alice, e
     assert "Link only" in html
     assert "Copy to my playlists" not in html
     assert ">Follow<" not in html
+
+
+class UnreachableCache:
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_pages_and_likes_work_while_the_cache_is_down(as_alice, alice, playlist, tracks, monkeypatch):
+    playlist_items_add(playlist=playlist, by=alice, track_ids=[tracks[0].pk])
+    monkeypatch.setattr("playlists.caching.cache", UnreachableCache())
+
+    assert as_alice.post(reverse("playlists:like", args=[tracks[0].pk]), {"action": "like"}).status_code == 302
+    html = page(as_alice, reverse("playlists:detail", args=[playlist.pk]))
+
+    assert 'value="unlike" class="icon-button like" aria-pressed="true"' in html
+    assert ">Road trip</option>" in html
