@@ -120,7 +120,7 @@ def test_transfer_moves_playback_to_the_second_device(browser, live_server, albu
     phone = _sign_in(browser.new_context(viewport={"width": 390, "height": 844}), live_server, listener, "/")
     assert laptop.evaluate("window.scPlayer.device") != phone.evaluate("window.scPlayer.device")
 
-    laptop.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    laptop.click("[data-action=play-all]")  # the album's own Play button
     _playing_past(laptop, 3.0)
     phone.wait_for_selector("[data-player=elsewhere]:not([hidden])")
     assert "Listening on" in phone.inner_text("[data-player=elsewhere]")
