@@ -1,19 +1,39 @@
 """Site-wide views: the home page, health probes and error pages."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found as html_page_not_found
 from django.views.defaults import server_error as html_server_error
 
+from playlists.selectors import playlist_list_mine
 from search import browse
 from spotifyclone import health
 from spotifyclone.api.errors import json_not_found, json_server_error
+from streaming.selectors import play_history
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"albums": browse.new_releases()[:12], "chart": browse.chart()[:5], "genres": browse.genre_list()[:12]}
+    context: dict[str, Any] = {
+        "albums": browse.new_releases()[:12],
+        "chart": browse.chart()[:5],
+        "genres": browse.genre_list()[:12],
+    }
+    if request.user.is_authenticated:
+        context["recent"] = _recently_played(request.user)
+        context["playlists"] = list(playlist_list_mine(user=request.user)[:6])
     return render(request, "home.html", context)
+
+
+def _recently_played(user: Any, *, limit: int = 5) -> list[Any]:
+    """The last few different tracks the listener played that can still be played."""
+    recent: dict[int, Any] = {}
+    for play in play_history(user=user)[:50]:
+        if play.track is not None and play.track.is_playable:
+            recent.setdefault(play.track_id, play.track)
+    return list(recent.values())[:limit]
 
 
 @never_cache

@@ -110,3 +110,28 @@ def test_publishing_and_unpublishing_show_on_the_next_request(
 def test_unknown_slugs_are_404(client: Any, db: None) -> None:
     for url in ("/artists/nobody/", "/albums/999999/", "/genres/polka-fusion/"):
         assert client.get(url).status_code == 404
+
+
+def test_home_shows_a_listeners_recent_plays_and_playlists(
+    client: Any, db: None, stranger: User, django_assert_max_num_queries: Any
+) -> None:
+    from playlists.models import Playlist
+    from streaming.models import Play
+
+    album = _album("Home Band", "Home Record", 3)
+    tracks = list(album.tracks.order_by("track_number"))
+    from datetime import timedelta
+
+    now = timezone.now()
+    for minutes_ago, track in ((30, tracks[0]), (20, tracks[1]), (10, tracks[0])):
+        Play.objects.create(user=stranger, track=track, counted=True, started_at=now - timedelta(minutes=minutes_ago))
+    Playlist.objects.create(owner=stranger, name="Kitchen Radio")
+    client.force_login(stranger)
+    client.get("/")  # warms the caches shared by every listener
+    with django_assert_max_num_queries(12):
+        page = client.get("/").content.decode()
+    assert "Recently played" in page
+    recent = page[page.index('id="recent"') : page.index('id="your-playlists"')]
+    assert recent.count("data-track-id") == 2  # each track once, the latest first
+    assert recent.index("Home Record 0") < recent.index("Home Record 1")
+    assert "Kitchen Radio" in page
