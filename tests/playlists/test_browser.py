@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 
 from catalog.models import Album
 from playlists.models import LikedTrack, PlaylistItem
@@ -27,10 +28,17 @@ def shown(page: Any) -> list[str]:
 
 
 def wait_for(condition: Any, page: Any, timeout_ms: int = 10_000) -> None:
-    """Poll with a deadline: the page saves in the background."""
+    """Poll with a deadline: the page saves in the background.
+
+    The embedded live server shares an in-memory SQLite database with this
+    thread, which answers "table is locked" while the server writes: not yet.
+    """
     for _ in range(timeout_ms // 100):
-        if condition():
-            return
+        try:
+            if condition():
+                return
+        except OperationalError:
+            pass
         page.wait_for_timeout(100)
     assert condition()
 
