@@ -344,8 +344,12 @@ def queries_make(per_kind: int, *, seed: int = 7) -> list[BenchQuery]:
     from catalog.models import Artist, Track
 
     rng = random.Random(seed)
-    tracks = list(Track.objects.select_related("artist").order_by("?")[: per_kind * 4])
-    accented = list(Artist.objects.filter(name__regex=r"[^\x00-\x7f]").order_by("?")[:per_kind])
+    # The same queries on every run over the same catalog: sampled with a seed, not ORDER BY random().
+    track_ids = rng.sample(sorted(Track.objects.values_list("pk", flat=True)), per_kind * 4)
+    found = Track.objects.select_related("artist").in_bulk(track_ids)
+    tracks = [found[pk] for pk in track_ids]
+    accented_ids = sorted(Artist.objects.filter(name__regex=r"[^\x00-\x7f]").values_list("pk", flat=True))
+    accented = list(Artist.objects.filter(pk__in=rng.sample(accented_ids, min(per_kind, len(accented_ids)))))
     made: list[BenchQuery] = []
     for track in tracks[:per_kind]:
         made.append(BenchQuery("exact", track.title, "track", track.pk))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from opensearchpy import helpers
 
@@ -61,6 +62,10 @@ def entries_rebuild(*, progress: Progress = _quiet) -> tuple[int, int, int]:
         for start in range(0, len(stale), 1000):
             entries_hide(kind, stale[start : start + 1000])
         hidden += len(stale)
+    if connection.vendor == "postgresql":
+        # Fresh statistics after a bulk change, or the planner may pick a sequential scan over the indexes.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE search_searchentry")
     return read, changed, hidden
 
 
