@@ -1,0 +1,56 @@
+"""Every listener page, as a signed-in listener sees it on a phone and on a desktop."""
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Album, Genre
+from playlists.services.items import playlist_items_add
+from playlists.services.playlists import playlist_create
+from search.rebuild import search_rebuild
+from tests.e2e.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_each_page_fits_a_phone_and_a_desktop(
+    browser: Any, live_server: Any, album: Album, listener: Any, screenshot: Callable[[Any, str], None]
+) -> None:
+    ambient = Genre.objects.create(name="Ambient", slug="ambient")
+    album.genres.add(ambient)
+    playlist = playlist_create(owner=listener, name="Night Drive", description="For the long way home.")
+    playlist_items_add(playlist=playlist, by=listener, track_ids=list(album.tracks.values_list("pk", flat=True)))
+    search_rebuild()
+
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.fill("input[name=username]", listener.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    pages = {
+        "page-home": "/",
+        "page-artist": reverse("browse:artist", args=[album.artist.slug]),
+        "page-album": reverse("browse:album", args=[album.pk]),
+        "page-playlist": reverse("playlists:detail", args=[playlist.pk]),
+        "page-genre": reverse("browse:genre", args=["ambient"]),
+        "page-search": f"{reverse('browse:search')}?q=aurora",
+        "page-library": reverse("playlists:library"),
+        "page-account": reverse("accounts:settings"),
+    }
+    for name, path in pages.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 844})
+            # Nothing sticks out sideways: the page scrolls down only.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        screenshot(page, name)
+    assert errors == []
+    page.close()
