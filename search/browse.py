@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from catalog.access import tracks_visible_to
 from catalog.models import Album, Artist, Genre, Track
@@ -104,7 +104,9 @@ def genre_page(*, slug: str) -> GenrePage:
 
     def build() -> GenrePage:
         genre = Genre.objects.get(slug=slug)
-        popular = list(_public_tracks().filter(genres=genre).order_by("-play_count", "id")[:20])
+        # A track is of a genre when it says so itself, or when its album does.
+        of_genre = _public_tracks().filter(Q(genres=genre) | Q(album__genres=genre)).distinct()
+        popular = list(of_genre.order_by("-play_count", "id")[:20])
         albums = list(_newest_first(_published_albums().filter(genres=genre))[:24])
         return GenrePage(genre, popular, albums)
 

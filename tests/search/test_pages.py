@@ -135,3 +135,11 @@ def test_home_shows_a_listeners_recent_plays_and_playlists(
     assert recent.count("data-track-id") == 2  # each track once, the latest first
     assert recent.index("Home Record 0") < recent.index("Home Record 1")
     assert "Kitchen Radio" in page
+
+
+def test_a_genre_page_lists_the_tracks_of_its_albums(client: Any, db: None) -> None:
+    album = _album("Slow Waves", "Drift", 3)
+    album.genres.add(Genre.objects.create(name="Ambient", slug="ambient"))
+    page = client.get("/genres/ambient/").content.decode()
+    assert page.count("data-track-id") == 3
+    assert "Nothing here yet" not in page
