@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from catalog.models import Album, Genre
@@ -11,6 +12,14 @@ from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
 from search.rebuild import search_rebuild
 from tests.e2e.conftest import PASSWORD
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+
+GRADIENTS_AT_THEIR_LIGHTEST = """
+.page { background: #1f1f1f !important; }
+.genre-tile.hue-a { background: #8d67ab !important; }
+.genre-tile.hue-b { background: #e8115b !important; }
+"""
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +52,7 @@ def test_each_page_fits_a_phone_and_a_desktop(
         "page-library": reverse("playlists:library"),
         "page-account": reverse("accounts:settings"),
     }
+    violations: dict[str, str] = {}
     for name, path in pages.items():
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None
@@ -52,5 +62,24 @@ def test_each_page_fits_a_phone_and_a_desktop(
             # Nothing sticks out sideways: the page scrolls down only.
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
         screenshot(page, name)
+        violations[name] = accessibility_violations(page)
     assert errors == []
+    assert violations == dict.fromkeys(pages, ""), "\n".join(violations.values())
     page.close()
+
+
+def accessibility_violations(page: Any) -> str:
+    """What axe-core finds against WCAG 2.1 A and AA and its best practices, as a readable report."""
+    # Axe cannot judge text on a gradient: lay each gradient's lightest colour, the
+    # worst case for light text, under it instead.
+    page.add_style_tag(content=GRADIENTS_AT_THEIR_LIGHTEST)
+    found = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    undecided = [
+        f"{node['target']}: {check['message']}"
+        for rule in found.response["incomplete"]
+        if rule["id"] == "color-contrast"
+        for node in rule["nodes"]
+        for check in node["any"]
+        if "background" in check["message"]  # not icons, whose glyphs are not text
+    ]
+    return (found.generate_report() if found.violations_count else "") + "\n".join(undecided)

@@ -145,3 +145,35 @@ def test_transfer_moves_playback_to_the_second_device(browser, live_server, albu
     laptop.wait_for_selector("[data-player=elsewhere]:not([hidden])")
     assert laptop.evaluate(f"{AUDIO}.paused")
     screenshot(laptop, "transferred-away")
+
+
+def test_a_listener_plays_and_skips_with_the_keyboard_alone(browser, live_server, album, listener):
+    first, second, _ = _tracks(album)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = _sign_in(context, live_server, listener, reverse("browse:album", args=[album.pk]))
+
+    # Tab from the top of the page to the first row's play button, which shows when focused.
+    row_play = f"li[data-track-id='{first}'] [data-action=play]"
+    page.locator("body").focus()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", row_play):
+            break
+    else:
+        raise AssertionError("the first row's play button is not reachable with Tab")
+    assert page.evaluate("(s) => getComputedStyle(document.querySelector(s)).opacity", row_play) == "1"
+    assert page.evaluate("(s) => getComputedStyle(document.querySelector(s)).outlineStyle", row_play) == "solid"
+
+    page.keyboard.press("Enter")
+    _playing_past(page, 1.0)
+    page.keyboard.press("k")  # the play/pause shortcut, even with a button focused
+    page.wait_for_function(f"() => {AUDIO}.paused")
+    page.keyboard.press("k")
+    _playing_past(page, _time(page))
+    page.keyboard.press("Shift+ArrowRight")
+    page.wait_for_function("(id) => window.scPlayer.loaded && window.scPlayer.loaded.id === id", arg=second)
+    _playing_past(page, 0.3)
+    assert page.inner_text("[data-player=title]") == "Magnetic North"
+    page.keyboard.press("m")
+    page.wait_for_function(f"() => {AUDIO}.muted")
+    context.close()
