@@ -16,7 +16,7 @@ import math
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, F, FloatField, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Ln
 
@@ -41,6 +41,19 @@ def _visible(kind: str, viewer_id: int | None, genre: str) -> QuerySet[SearchEnt
 
 def _popularity() -> Ln:
     return Ln(Cast(F("popularity"), FloatField()) + Value(1.0))
+
+
+def _page(scored: QuerySet[SearchEntry], offset: int, limit: int) -> Hits | None:
+    """One page of the best first, and how many match in all, in one query; None when nothing matches."""
+    rows = list(
+        scored.annotate(total=Window(Count("pk")))
+        .order_by("-score", "-popularity", "object_id")
+        .values_list("object_id", "score", "total")[offset : offset + limit]
+    )
+    if rows:
+        return Hits(ids=[pk for pk, _, _ in rows], total=rows[0][2], scores=[float(score) for _, score, _ in rows])
+    total = scored.count() if offset else 0  # past the last page, or nothing at all?
+    return Hits(total=total) if total else None
 
 
 class DatabaseBackend:
@@ -84,31 +97,35 @@ class DatabaseBackend:
     def _rank_postgresql(entries: QuerySet[SearchEntry], terms: list[str], offset: int, limit: int) -> Hits:
         text = " ".join(terms)
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        matches: QuerySet[SearchEntry] = entries.alias(
+
+        def ranked(matches: QuerySet[SearchEntry]) -> QuerySet[SearchEntry]:
+            return matches.annotate(
+                score=RawSQL(
+                    "ts_rank(search_searchentry.document, to_tsquery('simple', %s))",
+                    (tsquery,),
+                    output_field=FloatField(),
+                )
+                + TrigramWordSimilarity(Value(text), "folded")  # type: ignore[arg-type]
+                + Case(
+                    When(folded=text, then=Value(2.0)),
+                    When(folded__startswith=text, then=Value(0.5)),
+                    default=Value(0.0),
+                )
+                + _popularity() * Value(0.05)
+            )
+
+        every_word = entries.alias(
             fts=RawSQL(
                 "search_searchentry.document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField()
             )
         ).filter(fts=True)
-        total = matches.count()
-        if not total:
-            # No word matched as typed: look for typos. Only then, because a loose similarity over
-            # common words matches a large part of the catalog, slowly (docs/search.md).
-            matches = entries.filter(folded__trigram_word_similar=text)
-            total = matches.count()
-        if total <= offset:
-            return Hits(total=total)
-        scored = matches.annotate(
-            score=RawSQL(
-                "ts_rank(search_searchentry.document, to_tsquery('simple', %s))", (tsquery,), output_field=FloatField()
-            )
-            + TrigramWordSimilarity(Value(text), "folded")  # type: ignore[arg-type]
-            + Case(
-                When(folded=text, then=Value(2.0)), When(folded__startswith=text, then=Value(0.5)), default=Value(0.0)
-            )
-            + _popularity() * Value(0.05)
-        ).order_by("-score", "-popularity", "object_id")
-        rows = scored.values_list("object_id", "score")[offset : offset + limit]
-        return Hits(ids=[pk for pk, _ in rows], total=total, scores=[float(score) for _, score in rows])
+        # No word matched as typed: look for typos. Only then, because a loose similarity over
+        # common words matches a large part of the catalog, slowly (docs/search.md).
+        return (
+            _page(ranked(every_word), offset, limit)
+            or _page(ranked(entries.filter(folded__trigram_word_similar=text)), offset, limit)
+            or Hits()
+        )
 
     # SQLite
 
@@ -118,20 +135,18 @@ class DatabaseBackend:
         every_word = Q()
         for term in terms:
             every_word &= Q(folded__contains=term) | Q(context__contains=term)
-        matches = entries.filter(every_word)
-        total = matches.count()
-        if total:
-            scored = matches.annotate(
-                score=Case(
-                    When(folded=text, then=Value(3.0)),
-                    When(folded__startswith=text, then=Value(2.0)),
-                    When(folded__contains=text, then=Value(1.0)),
-                    default=Value(0.0),
-                )
-                + _popularity() * Value(0.05)
-            ).order_by("-score", "-popularity", "object_id")
-            rows = list(scored.values_list("object_id", "score")[offset : offset + limit])
-            return Hits(ids=[pk for pk, _ in rows], total=total, scores=[float(score) for _, score in rows])
+        scored = entries.filter(every_word).annotate(
+            score=Case(
+                When(folded=text, then=Value(3.0)),
+                When(folded__startswith=text, then=Value(2.0)),
+                When(folded__contains=text, then=Value(1.0)),
+                default=Value(0.0),
+            )
+            + _popularity() * Value(0.05)
+        )
+        found = _page(scored, offset, limit)
+        if found:
+            return found
         return DatabaseBackend._fuzzy_sqlite(entries, terms, offset, limit)
 
     @staticmethod
