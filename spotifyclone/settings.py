@@ -321,6 +321,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Two models call their choices "Status": name each, so clients get stable enum names.
+    "ENUM_NAME_OVERRIDES": {
+        "AlbumStatusEnum": "catalog.models.Album.Status",
+        "TrackStatusEnum": "catalog.models.Track.Status",
+    },
 }
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
