@@ -4,7 +4,7 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from accounts.models import User
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
@@ -122,22 +122,38 @@ def _mosaic_source(playlist_id: int) -> list[str]:
     return list(dict.fromkeys(names))[:MOSAIC_TILES]
 
 
-def playlist_mosaic_refresh(*, playlist_id: int) -> None:
-    """Make the mosaic of the playlist's first artworks, unless it is already made of them."""
+def playlist_mosaic_refresh(*, playlist_id: int) -> bool:
+    """Make the mosaic of the playlist's first artworks, unless it is already made of them; True when remade."""
     source = _mosaic_source(playlist_id)
     current = Playlist.objects.filter(pk=playlist_id).values("mosaic_source", "cover").first()
     if current is None or current["cover"] or current["mosaic_source"] == source:
-        return
+        return False
     name = mosaic_store(source, prefix=f"playlists/{playlist_id}") if source else ""
     with transaction.atomic():
         locked = Playlist.objects.select_for_update().filter(pk=playlist_id).first()
         if locked is None:
             transaction.on_commit(lambda: artwork_delete(name))
-            return
+            return False
         old = locked.mosaic.name
         locked.mosaic.name, locked.mosaic_source = name, source
         locked.save(update_fields=["mosaic", "mosaic_source"])
         transaction.on_commit(lambda: artwork_delete(old))
+    return True
+
+
+def playlist_mosaics_refresh_for_album(*, album_id: int | None, artwork: str = "") -> int:
+    """Remake the mosaics of the playlists holding the album's tracks or showing ``artwork``; how many changed.
+
+    Called when an album's artwork or status changed (with its old artwork) or
+    when it was deleted (its id None: only the artwork still leads to them).
+    """
+    holding = Q(items__track__album_id=album_id) if album_id else Q(pk__in=[])
+    showing = Q(mosaic_source__icontains=artwork) if artwork else Q(pk__in=[])
+    concerned = Playlist.objects.filter(cover="").filter(holding | showing).values_list("pk", flat=True).distinct()
+    changed = 0
+    for playlist_id in concerned.iterator():
+        changed += playlist_mosaic_refresh(playlist_id=playlist_id)
+    return changed
 
 
 @transaction.atomic

@@ -113,3 +113,63 @@ def test_a_file_that_is_not_an_image_is_refused(playlist, alice):
     assert response.status_code == 400
     assert "image" in response.json()["error"]["details"]
     assert not Playlist.objects.get(pk=playlist.pk).cover
+
+
+def _album_of(track):
+    from catalog.models import Album
+
+    return Album.objects.get(pk=track.album_id)
+
+
+def _owner_of(album):
+    return album.artist.memberships.get(role="owner").user
+
+
+def test_a_mosaic_follows_its_albums_new_artwork_unpublishing_and_deletion(
+    playlist, alice, coloured_tracks, django_capture_on_commit_callbacks
+):
+    from catalog.services.albums import album_artwork_set, album_delete, album_unpublish
+
+    with django_capture_on_commit_callbacks(execute=True):
+        playlist_items_add(playlist=playlist, by=alice, track_ids=[t.pk for t in coloured_tracks[:2]])
+    playlist.refresh_from_db()
+    assert close_to(pixel(playlist.mosaic.name, 640, 100, 100), "red")
+    red = _album_of(coloured_tracks[0])
+    artist_owner = _owner_of(red)
+
+    # The first album's artwork is replaced: the mosaic shows the new one.
+    with django_capture_on_commit_callbacks(execute=True):
+        album_artwork_set(album=red, by=artist_owner, file=io.BytesIO(png_bytes(colour="white")))
+    playlist.refresh_from_db()
+    assert close_to(pixel(playlist.mosaic.name, 640, 100, 100), "white")
+
+    # It is unpublished: its tile goes, the next album's artwork fills the picture.
+    with django_capture_on_commit_callbacks(execute=True):
+        album_unpublish(album=_album_of(coloured_tracks[0]), by=artist_owner)
+    playlist.refresh_from_db()
+    assert close_to(pixel(playlist.mosaic.name, 300, 150, 150), "lime")
+
+    # The second album is deleted: nothing is left to show.
+    lime = _album_of(coloured_tracks[1])
+    with django_capture_on_commit_callbacks(execute=True):
+        album_delete(album=lime, by=_owner_of(lime))
+    playlist.refresh_from_db()
+    assert not playlist.mosaic
+    assert playlist.mosaic_source == []
+
+
+def test_an_album_change_leaves_uploaded_covers_and_other_playlists_alone(
+    playlist, alice, coloured_tracks, django_capture_on_commit_callbacks
+):
+    from playlists.services.playlists import playlist_mosaics_refresh_for_album
+
+    with django_capture_on_commit_callbacks(execute=True):
+        playlist_items_add(playlist=playlist, by=alice, track_ids=[coloured_tracks[0].pk])
+    playlist.refresh_from_db()
+    before = playlist.mosaic.name
+
+    # Nothing changed for this playlist: no new picture is made.
+    assert playlist_mosaics_refresh_for_album(album_id=coloured_tracks[0].album_id, artwork="") == 0
+    assert playlist_mosaics_refresh_for_album(album_id=coloured_tracks[3].album_id, artwork="") == 0
+    playlist.refresh_from_db()
+    assert playlist.mosaic.name == before
