@@ -38,6 +38,25 @@ class TrackMedia(models.Model):
         return f"renditions/{self.track_id}/{self.version}/"
 
 
+class RenditionWrite(models.Model):
+    """A version folder being written: made before the first file goes up, gone with the switch.
+
+    A transcode that dies on the way (a worker killed outright) leaves this row
+    behind, and the sweep deletes its folder once the task could no longer be
+    running. No listing of the bucket is needed to find what a dead worker left.
+    """
+
+    track_id = models.PositiveBigIntegerField()  # not a key: the folder outlives a deleted track
+    version = models.CharField(max_length=32)
+    started_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["track_id", "version"], name="rendition_write_unique")]
+
+    def __str__(self) -> str:
+        return f"renditions/{self.track_id}/{self.version}/ (writing since {self.started_at:%Y-%m-%d %H:%M})"
+
+
 class Play(models.Model):
     """One listen, as the player reports it. It counts once it passes the threshold."""
 

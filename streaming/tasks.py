@@ -21,6 +21,14 @@ def renditions_delete(track_id: int, version: str) -> None:
     delete(track_id=track_id, version=version)
 
 
+@shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)
+def renditions_sweep() -> int:
+    """Delete the version folders that transcodes killed mid-upload left behind (periodic)."""
+    from streaming.services.renditions import renditions_sweep as sweep
+
+    return sweep()
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def play_report(play_id: str, user_id: int, track_id: int, ms_played: int, ended: bool) -> None:
     """Record what the player reported about a play, off the request path."""

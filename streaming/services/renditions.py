@@ -4,6 +4,9 @@ Write, then switch: a transcode fills a fresh version folder, and only once
 every file is in place does one transaction point the track at it and mark
 the track ready. A worker that dies half-way leaves a folder nothing points
 to, and the retried task starts a new one; listeners never see a partial set.
+Before its first file goes up, a folder is noted as being written
+(``RenditionWrite``); the switch forgets the note, and :func:`renditions_sweep`
+deletes the folders whose note outlived any task that could still be writing.
 """
 
 import logging
@@ -11,16 +14,19 @@ import re
 import secrets
 import shutil
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import Track
 from streaming import tasks
-from streaming.models import TrackMedia
+from streaming.models import RenditionWrite, TrackMedia
 from streaming.storage import folder_delete, renditions_storage
 from streaming.transcode import TranscodeError, TranscodeResult, transcode_audio
 
@@ -31,6 +37,7 @@ def media_cache_key(track_id: int) -> str:
     return f"stream:media:{track_id}"
 
 
+SWEEP_MARGIN = timedelta(minutes=30)
 _VARIANT = re.compile(r"aac_(\d+)/")
 
 
@@ -108,10 +115,11 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
             _fail(track_id, str(exc))
             return None
         _cap_masters(out_dir, result)
+        RenditionWrite.objects.create(track_id=track_id, version=version)
         try:
             _upload(out_dir, folder)
         except Exception:
-            folder_delete(folder)  # never pointed to; the retry writes a new one
+            _folder_forget(track_id, version)  # never pointed to; the retry writes a new one
             raise
     return _switch(track_id=track_id, version=version, result=result)
 
@@ -122,6 +130,7 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
     if track is None:
         transaction.on_commit(lambda: tasks.renditions_delete.delay(track_id, version))
         return None
+    RenditionWrite.objects.filter(track_id=track_id, version=version).delete()  # pointed to from now on
     old = TrackMedia.objects.filter(track=track).values_list("version", flat=True).first()
     media, _ = TrackMedia.objects.update_or_create(
         track=track,
@@ -149,4 +158,28 @@ def renditions_delete(*, track_id: int, version: str) -> None:
     if TrackMedia.objects.filter(track_id=track_id, version=version).exists():
         logger.warning("Not deleting renditions/%s/%s/: it is in use.", track_id, version)
         return
+    _folder_forget(track_id, version)
+
+
+def _folder_forget(track_id: int, version: str) -> None:
+    """Delete the folder's files, then the note that it was being written (so a failure here is retried)."""
     folder_delete(f"renditions/{track_id}/{version}/")
+    RenditionWrite.objects.filter(track_id=track_id, version=version).delete()
+
+
+def renditions_sweep(*, now: datetime | None = None) -> int:
+    """Delete the folders that dead transcodes left half-written; how many (periodic, idempotent).
+
+    A note older than the transcode's hard time limit (and a margin) belongs to
+    a task that can no longer be writing: Celery has killed it by then.
+    """
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - SWEEP_MARGIN
+    swept = 0
+    for track_id, version in RenditionWrite.objects.filter(started_at__lt=cutoff).values_list("track_id", "version"):
+        if TrackMedia.objects.filter(track_id=track_id, version=version).exists():
+            RenditionWrite.objects.filter(track_id=track_id, version=version).delete()  # in use: keep the files
+            continue
+        logger.info("Sweeping renditions/%s/%s/, left half-written by a transcode that died.", track_id, version)
+        _folder_forget(track_id, version)
+        swept += 1
+    return swept

@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from catalog.audio import ffmpeg_exe
 from catalog.models import Track
 from catalog.services.tracks import track_upload
-from streaming.models import Play, TrackMedia
+from streaming.models import Play, RenditionWrite, TrackMedia
 from streaming.signing import signed_url
 from streaming.storage import renditions_storage
 from tests.accounts.factories import UserFactory
@@ -279,6 +279,54 @@ def test_a_transcode_that_dies_while_uploading_leaves_nothing_visible(published_
     assert not any(renditions_storage().exists(name) for name in saved)  # the partial folder is gone
     renditions.track_transcode(track_id=published_track.pk, force=True)  # the retry
     assert TrackMedia.objects.get(track=published_track).version != old.version
+    assert not RenditionWrite.objects.exists()  # nothing is left for the sweep
+
+
+class Killed(BaseException):
+    """What SIGKILL looks like from inside: no except clause and no finally of ours runs after it."""
+
+
+def test_the_sweep_deletes_what_a_transcode_killed_mid_upload_left_and_nothing_else(
+    published_track, monkeypatch, django_capture_on_commit_callbacks
+):
+    from streaming.services import renditions
+
+    storage = renditions_storage()
+    current = TrackMedia.objects.get(track=published_track)
+    real_save = storage.save
+    saved = []
+
+    def killed_save(name, content, *args, **kwargs):
+        if len(saved) == 3:
+            raise Killed
+        saved.append(name)
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(storage, "save", killed_save)
+    with pytest.raises(Killed):
+        renditions.track_transcode(track_id=published_track.pk, force=True)
+    monkeypatch.undo()
+    left = RenditionWrite.objects.get(track_id=published_track.pk)
+    assert all(storage.exists(name) for name in saved)  # half a folder, pointed to by nothing
+
+    # Meanwhile another transcode writes, and the retry succeeds with a folder of its own.
+    RenditionWrite.objects.create(track_id=published_track.pk, version="f" * 16)
+    with django_capture_on_commit_callbacks(execute=True):
+        renditions.track_transcode(track_id=published_track.pk, force=True)
+    retried = TrackMedia.objects.get(track=published_track)
+    assert not storage.exists(f"{current.folder}aac_64.m4a")  # the version it replaced is gone as before
+
+    # While the killed task could still be running (within its time limit), nothing is touched.
+    assert renditions.renditions_sweep() == 0
+    assert all(storage.exists(name) for name in saved)
+
+    later = left.started_at + dt.timedelta(hours=1)
+    RenditionWrite.objects.filter(version="f" * 16).update(started_at=later)  # still being written then
+    assert renditions.renditions_sweep(now=later) == 1
+    assert not any(storage.exists(name) for name in saved)
+    assert list(RenditionWrite.objects.values_list("version", flat=True)) == ["f" * 16]
+    assert storage.exists(f"{retried.folder}aac_64.m4a")  # the track's own folder is never touched
+    assert renditions.renditions_sweep(now=later) == 0  # idempotent
 
 
 def test_plays_count_once_past_the_threshold(published_track, django_capture_on_commit_callbacks):
