@@ -776,7 +776,11 @@
       const list = tracklistFor(playAll);
       if (list) {
         event.preventDefault();
-        playRows(list, 0);
+        if (playsHere && loaded && playsFrom(list)) {
+          togglePlay(); // the list is already playing here: its button pauses and resumes it
+        } else {
+          playRows(list, 0);
+        }
       }
       return;
     }
@@ -890,12 +894,25 @@
     }
   });
 
+  // Whether what plays came from this list, started on this page.
+  function playsFrom(list) {
+    return Boolean(
+      server && server.item && server.context && server.context.uri === location.pathname &&
+        list.querySelector('li[data-track-id="' + server.item.id + '"]')
+    );
+  }
+
   function markPlayingRows() {
     const current = server && server.item ? String(server.item.id) : "";
     document.querySelectorAll("[data-tracklist] li[data-track-id]").forEach((row) => {
       const playing = row.dataset.trackId === current;
       row.classList.toggle("is-current", playing);
       row.classList.toggle("is-playing", playing && Boolean(server && server.is_playing));
+    });
+    const playingHere = playsHere && Boolean(loaded) && !audio.paused;
+    document.querySelectorAll("[data-action=play-all]").forEach((button) => {
+      const list = tracklistFor(button);
+      button.textContent = playingHere && list && playsFrom(list) ? "Pause" : "Play";
     });
   }
 

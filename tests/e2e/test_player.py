@@ -176,4 +176,18 @@ def test_a_listener_plays_and_skips_with_the_keyboard_alone(browser, live_server
     assert page.inner_text("[data-player=title]") == "Magnetic North"
     page.keyboard.press("m")
     page.wait_for_function(f"() => {AUDIO}.muted")
+
+    # The album's own button follows: it pauses what it started, and resumes it where it was.
+    play_all = page.locator("[data-action=play-all]")
+    assert play_all.inner_text() == "Pause"
+    play_all.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => {AUDIO}.paused")
+    assert play_all.inner_text() == "Play"
+    paused_at = _time(page)
+    page.keyboard.press("Enter")
+    resumed = _playing_past(page, paused_at)
+    assert resumed - paused_at < 2.0  # resumed, not restarted from the first track
+    assert page.evaluate("window.scPlayer.loaded.id") == second
+    assert play_all.inner_text() == "Pause"
     context.close()
