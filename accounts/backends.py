@@ -24,3 +24,8 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id: int) -> User | None:
+        """The session's user with their profile (plan, preferences) in the same query, as most pages read it."""
+        user = User._default_manager.select_related("profile").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -334,6 +334,7 @@ OAUTH2_PROVIDER = {
     "SCOPES": {"read": "Read your library, playlists and playback", "write": "Change them"},
     "DEFAULT_SCOPES": ["read", "write"],
     "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.Validator",
 }
 # The client the website's own token endpoint issues tokens for.
 FIRST_PARTY_CLIENT_ID = "spotifyclone-first-party"

@@ -389,3 +389,20 @@ def test_odd_paths_are_refused_not_crashed_on(path):
 
     with pytest.raises(SigningError):
         verify(token_path=path, key="k", now=0)
+
+
+def test_a_stream_grant_runs_two_queries_signed_in_or_with_a_token(published_track, client, django_assert_num_queries):
+    from tests.accounts.factories import PASSWORD
+
+    listener = _listener(plan="premium")
+    url = f"/api/v1/tracks/{published_track.pk}/stream/"
+    client.force_login(listener)
+    assert client.get(url).status_code == 200  # the session and the rendition info are cached now
+    with django_assert_num_queries(2):  # the session's user with the profile, then the track's visibility
+        assert client.get(url).json()["bitrate"] == 320
+    client.logout()
+
+    token = api_for().post("/api/v1/auth/token/", {"username": listener.username, "password": PASSWORD}, format="json")
+    bearer = f"Bearer {token.json()['access_token']}"
+    with django_assert_num_queries(2):  # the token with its user and the profile, then the track's visibility
+        assert client.get(url, HTTP_AUTHORIZATION=bearer).json()["bitrate"] == 320
