@@ -13,10 +13,11 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from catalog.access import tracks_visible_to
 from catalog.models import Album, Artist, Genre, Track
+from search.models import SearchEntry
 
 BROWSE_TTL = 300
 VERSION_KEY = "browse:version"
@@ -56,6 +57,8 @@ class ArtistPage:
     artist: Artist
     top_tracks: list[Track]
     albums_by_type: list[tuple[str, list[Album]]]
+    appears_on: list[Album]
+    related: list[Artist]
 
 
 def artist_page(*, slug: str) -> ArtistPage:
@@ -68,9 +71,29 @@ def artist_page(*, slug: str) -> ArtistPage:
         grouped = [
             (label, [album for album in albums if album.album_type == value]) for value, label in Album.Type.choices
         ]
-        return ArtistPage(artist, top, [(label, group) for label, group in grouped if group])
+        return ArtistPage(
+            artist, top, [(label, group) for label, group in grouped if group], _appears_on(artist), _related(artist)
+        )
 
     return _cached(f"artist:{slug}", build)
+
+
+def _appears_on(artist: Artist, limit: int = 12) -> list[Album]:
+    """Other artists' published albums with a track that features this one, newest first."""
+    featuring = _public_tracks().filter(featured_artists=artist).values("album_id")
+    return list(_newest_first(_published_albums().filter(pk__in=featuring).exclude(artist=artist))[:limit])
+
+
+def _related(artist: Artist, limit: int = 6) -> list[Artist]:
+    """Artists with published music in the most genres this one has, the more popular first."""
+    genres = Album.objects.filter(artist=artist, status=Album.Status.PUBLISHED).values("genres")
+    popularity = SearchEntry.objects.filter(kind="artist", object_id=OuterRef("pk")).values("popularity")[:1]
+    return list(
+        Artist.objects.filter(albums__status=Album.Status.PUBLISHED, albums__genres__in=genres)
+        .exclude(pk=artist.pk)
+        .annotate(shared=Count("albums__genres", distinct=True), popularity=Subquery(popularity))
+        .order_by("-shared", F("popularity").desc(nulls_last=True), "name")[:limit]
+    )
 
 
 def album_page(*, album_id: int, viewer: object) -> Album:

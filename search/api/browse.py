@@ -39,7 +39,7 @@ class ChartView(ListAPIView):
 
 
 class ArtistBrowseView(APIView):
-    """An artist's page: the most played tracks and the published albums, grouped by type."""
+    """An artist's page: the most played tracks, the published albums by type, where they feature, and related artists."""
 
     permission_classes = [AllowAny]
 
@@ -53,6 +53,8 @@ class ArtistBrowseView(APIView):
             "artist": page.artist,
             "top_tracks": page.top_tracks,
             "albums_by_type": [{"type": label, "albums": albums} for label, albums in page.albums_by_type],
+            "appears_on": page.appears_on,
+            "related_artists": page.related,
         }
         return Response(s.ArtistBrowseSerializer(body, context={"request": request}).data)
 

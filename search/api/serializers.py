@@ -107,6 +107,10 @@ class ArtistBrowseSerializer(serializers.Serializer):
     artist = ArtistSerializer()
     top_tracks = TrackSerializer(many=True, help_text="The ten most played, most played first.")
     albums_by_type = AlbumsByTypeSerializer(many=True)
+    appears_on = AlbumSerializer(many=True, help_text="Other artists' albums with a track featuring this one.")
+    related_artists = ArtistSerializer(
+        many=True, help_text="Artists sharing the most genres with this one, the more popular first."
+    )
 
 
 class GenreBrowseSerializer(serializers.Serializer):

@@ -143,3 +143,36 @@ def test_a_genre_page_lists_the_tracks_of_its_albums(client: Any, db: None) -> N
     page = client.get("/genres/ambient/").content.decode()
     assert page.count("data-track-id") == 3
     assert "Nothing here yet" not in page
+
+
+def test_an_artist_page_shows_where_they_feature_and_related_artists(client: Any, db: None) -> None:
+    rock = Genre.objects.create(name="Rock", slug="rock")
+    pop = Genre.objects.create(name="Pop", slug="pop")
+    jazz = Genre.objects.create(name="Jazz", slug="jazz")
+    star = _album("Star", "Shine", 2)
+    star.genres.add(rock, pop)
+    twin = _album("Twin", "Mirror", 1)
+    twin.genres.add(rock, pop)
+    cousin = _album("Cousin", "Kin", 1)
+    cousin.genres.add(rock)
+    _album("Stranger", "Elsewhere", 1).genres.add(jazz)
+    hidden = _album("Hidden", "Not Yet", 1)
+    hidden.genres.add(rock, pop)
+    Album.objects.filter(pk=hidden.pk).update(status=Album.Status.DRAFT)
+    # Star features on one of Twin's tracks and on one of an unpublished album.
+    twin.tracks.first().featured_artists.add(star.artist)
+    hidden.tracks.first().featured_artists.add(star.artist)
+
+    page = client.get("/artists/star/").content.decode()
+    appears = page[page.index('id="appears-on"') : page.index('id="related-artists"')]
+    assert "Mirror" in appears
+    assert "Not Yet" not in appears
+    assert "Shine" not in appears  # their own albums are listed above, not here
+    related = page[page.index('id="related-artists"') :]
+    assert related.index(">Twin<") < related.index(">Cousin<")  # two genres shared, then one
+    assert ">Stranger<" not in related
+    assert ">Hidden<" not in related  # nothing published
+
+    body = client.get("/api/v1/browse/artists/star/").json()
+    assert [album["title"] for album in body["appears_on"]] == ["Mirror"]
+    assert [artist["name"] for artist in body["related_artists"]] == ["Twin", "Cousin"]
