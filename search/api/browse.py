@@ -39,7 +39,7 @@ class ChartView(ListAPIView):
 
 
 class ArtistBrowseView(APIView):
-    """An artist's page: the most played tracks, the published albums by type, where they feature, and related artists."""
+    """An artist's page: top tracks, albums by type, where they feature, and related artists."""
 
     permission_classes = [AllowAny]
 
