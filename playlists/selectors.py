@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from accounts.models import User
 from catalog.access import albums_visible_to
@@ -78,11 +79,39 @@ class CountedItems:
         return self.items[index]
 
 
-def playlist_list_mine(*, user: User) -> QuerySet[Playlist]:
+# How each part of the library can be sorted: the name a caller gives, its label, the ordering.
+LIBRARY_SORTS: dict[str, dict[str, tuple[str, tuple[Any, ...]]]] = {
+    "playlists": {
+        "recent": ("Recently changed", ("-updated_at", "-id")),
+        "name": ("Alphabetical", (Lower("name"), "id")),
+    },
+    "tracks": {
+        "recent": ("Recently added", ("-added_at", "-id")),
+        "title": ("Title", (Lower("track__title"), "id")),
+        "artist": ("Artist", (Lower("track__artist__name"), Lower("track__title"), "id")),
+    },
+    "albums": {
+        "recent": ("Recently added", ("-added_at", "-id")),
+        "title": ("Title", (Lower("album__title"), "id")),
+        "artist": ("Artist", (Lower("album__artist__name"), Lower("album__title"), "id")),
+    },
+    "artists": {
+        "recent": ("Recently added", ("-added_at", "-id")),
+        "name": ("Alphabetical", (Lower("artist__name"), "id")),
+    },
+}
+
+
+def _sorted(rows: QuerySet[Any], part: str, sort: str) -> QuerySet[Any]:
+    """``rows`` in the order named ``sort`` (KeyError for a name the part does not know)."""
+    return rows.order_by(*LIBRARY_SORTS[part][sort][1])
+
+
+def playlist_list_mine(*, user: User, sort: str = "recent") -> QuerySet[Playlist]:
     """The playlists in ``user``'s library: their own, those they collaborate on, and those they follow."""
     followed = Q(pk__in=user.playlist_follows.values("playlist_id"))
     own = playlists_listed_for(user).values("pk")
-    return _with_owner(playlists_visible_to(user).filter(Q(pk__in=own) | followed)).order_by("-updated_at", "-id")
+    return _sorted(_with_owner(playlists_visible_to(user).filter(Q(pk__in=own) | followed)), "playlists", sort)
 
 
 def playlist_list_public(*, owner: User) -> QuerySet[Playlist]:
@@ -95,27 +124,24 @@ def playlist_is_followed(*, playlist: Playlist, user: User) -> bool:
     return user.is_authenticated and playlist.follows.filter(user_id=user.pk).exists()
 
 
-def liked_track_list(*, user: User) -> QuerySet[LikedTrack]:
-    """Liked tracks, newest first, each with what its row shows (unavailable ones stay listed)."""
-    return (
-        LikedTrack.objects.filter(user_id=user.pk)
-        .select_related("track", "track__artist", "track__album", "track__album__artist")
-        .order_by("-added_at", "-id")
+def liked_track_list(*, user: User, sort: str = "recent") -> QuerySet[LikedTrack]:
+    """Liked tracks, newest first unless asked, each with what its row shows (unavailable ones stay listed)."""
+    liked = LikedTrack.objects.filter(user_id=user.pk).select_related(
+        "track", "track__artist", "track__album", "track__album__artist"
     )
+    return _sorted(liked, "tracks", sort)
 
 
-def saved_album_list(*, user: User) -> QuerySet[SavedAlbum]:
-    """Saved albums that are still out, newest saves first."""
+def saved_album_list(*, user: User, sort: str = "recent") -> QuerySet[SavedAlbum]:
+    """Saved albums that are still out, newest saves first unless asked."""
     visible = albums_visible_to(user).values("pk")
-    return (
-        SavedAlbum.objects.filter(user_id=user.pk, album_id__in=visible)
-        .select_related("album", "album__artist")
-        .order_by("-added_at", "-id")
-    )
+    saved = SavedAlbum.objects.filter(user_id=user.pk, album_id__in=visible).select_related("album", "album__artist")
+    return _sorted(saved, "albums", sort)
 
 
-def followed_artist_list(*, user: User) -> QuerySet[FollowedArtist]:
-    return FollowedArtist.objects.filter(user_id=user.pk).select_related("artist").order_by("-added_at", "-id")
+def followed_artist_list(*, user: User, sort: str = "recent") -> QuerySet[FollowedArtist]:
+    followed = FollowedArtist.objects.filter(user_id=user.pk).select_related("artist")
+    return _sorted(followed, "artists", sort)
 
 
 def _ids(model: Any, field: str, user_id: int, wanted: list[int]) -> set[int]:
@@ -168,7 +194,7 @@ def playlist_menu(*, user: User) -> list[dict[str, Any]]:
         return []
 
     def load() -> list[dict[str, Any]]:
-        rows = playlists_listed_for(user).order_by("name", "id").values_list("id", "name")
+        rows = playlists_listed_for(user).order_by(Lower("name"), "id").values_list("id", "name")
         return [{"id": pk, "name": name} for pk, name in rows]
 
     return cached_for_user(user.pk, "menu", load)

@@ -338,25 +338,38 @@ def _library(request: AuthenticatedHttpRequest, tab: str, rows: Any, **extra: An
     return render(request, f"playlists/library_{tab}.html", context)
 
 
+def _sort(request: AuthenticatedHttpRequest, part: str) -> dict[str, Any]:
+    """The order asked for (the default for a name this part does not know), and the choices, for the page."""
+    sorts = selectors.LIBRARY_SORTS[part]
+    sort = request.GET.get("sort", "recent")
+    sort = sort if sort in sorts else "recent"
+    return {"sort": sort, "sorts": [(name, label) for name, (label, _) in sorts.items()]}
+
+
 @login_required
 def library(request: AuthenticatedHttpRequest) -> HttpResponse:
     liked_count = request.user.liked_tracks.count()
-    return _library(request, "playlists", selectors.playlist_list_mine(user=request.user), liked_count=liked_count)
+    sort = _sort(request, "playlists")
+    rows = selectors.playlist_list_mine(user=request.user, sort=sort["sort"])
+    return _library(request, "playlists", rows, liked_count=liked_count, **sort)
 
 
 @login_required
 def library_tracks(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _library(request, "tracks", selectors.liked_track_list(user=request.user))
+    sort = _sort(request, "tracks")
+    return _library(request, "tracks", selectors.liked_track_list(user=request.user, sort=sort["sort"]), **sort)
 
 
 @login_required
 def library_albums(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _library(request, "albums", selectors.saved_album_list(user=request.user))
+    sort = _sort(request, "albums")
+    return _library(request, "albums", selectors.saved_album_list(user=request.user, sort=sort["sort"]), **sort)
 
 
 @login_required
 def library_artists(request: AuthenticatedHttpRequest) -> HttpResponse:
-    return _library(request, "artists", selectors.followed_artist_list(user=request.user))
+    sort = _sort(request, "artists")
+    return _library(request, "artists", selectors.followed_artist_list(user=request.user, sort=sort["sort"]), **sort)
 
 
 @login_required

@@ -3,7 +3,7 @@ from typing import Any, cast
 from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -248,8 +248,24 @@ class SharedPlaylistView(APIView):
         return Response(s.PlaylistDetailSerializer(playlist, context={"request": request}).data)
 
 
+def _sort(request: Request, part: str) -> str:
+    """The ``sort`` asked for, one of the part's names; a 400 in the error shape for any other."""
+    sort = request.query_params.get("sort", "recent")
+    if sort not in selectors.LIBRARY_SORTS[part]:
+        names = ", ".join(selectors.LIBRARY_SORTS[part])
+        raise exceptions.ValidationError({"sort": [f"Sort by one of: {names}."]})
+    return sort
+
+
+def _sort_parameter(part: str) -> OpenApiParameter:
+    sorts = selectors.LIBRARY_SORTS[part]
+    described = "; ".join(f"`{name}`: {label.lower()}" for name, (label, _) in sorts.items())
+    return OpenApiParameter("sort", OpenApiTypes.STR, enum=list(sorts), description=f"The order ({described}).")
+
+
+@extend_schema_view(get=extend_schema(parameters=[_sort_parameter("playlists")]))
 class MyPlaylistsView(generics.ListAPIView):
-    """Your playlists, those you collaborate on, and those you follow; most recently changed first."""
+    """Your playlists, those you collaborate on, and those you follow; most recently changed first unless sorted."""
 
     serializer_class = s.PlaylistSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -257,7 +273,7 @@ class MyPlaylistsView(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[Playlist]:
         if getattr(self, "swagger_fake_view", False):
             return Playlist.objects.none()
-        return selectors.playlist_list_mine(user=_user(self.request))
+        return selectors.playlist_list_mine(user=_user(self.request), sort=_sort(self.request, "playlists"))
 
 
 class UserPlaylistsView(generics.ListAPIView):
@@ -298,36 +314,39 @@ class _LibraryView(generics.ListAPIView):
         return self._change(request, type(self).remove)
 
 
+@extend_schema_view(get=extend_schema(parameters=[_sort_parameter("tracks")]))
 class LikedTracksView(_LibraryView):
-    """Your liked songs, newest first; like (PUT) or unlike (DELETE) tracks by id."""
+    """Your liked songs, newest first unless sorted; like (PUT) or unlike (DELETE) tracks by id."""
 
     serializer_class = s.LikedTrackSerializer
     add, remove, ids_name = library.tracks_like, library.tracks_unlike, "track_ids"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return selectors.liked_track_list(user=_user(self.request)).prefetch_related(
-            "track__featured_artists", "track__genres"
-        )
+        liked = selectors.liked_track_list(user=_user(self.request), sort=_sort(self.request, "tracks"))
+        return liked.prefetch_related("track__featured_artists", "track__genres")
 
 
+@extend_schema_view(get=extend_schema(parameters=[_sort_parameter("albums")]))
 class SavedAlbumsView(_LibraryView):
-    """Your saved albums, newest first; save (PUT) or remove (DELETE) albums by id."""
+    """Your saved albums, newest first unless sorted; save (PUT) or remove (DELETE) albums by id."""
 
     serializer_class = s.SavedAlbumSerializer
     add, remove, ids_name = library.albums_save, library.albums_unsave, "album_ids"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return selectors.saved_album_list(user=_user(self.request)).prefetch_related("album__genres")
+        saved = selectors.saved_album_list(user=_user(self.request), sort=_sort(self.request, "albums"))
+        return saved.prefetch_related("album__genres")
 
 
+@extend_schema_view(get=extend_schema(parameters=[_sort_parameter("artists")]))
 class FollowedArtistsView(_LibraryView):
-    """The artists you follow, newest first; follow (PUT) or unfollow (DELETE) artists by id."""
+    """The artists you follow, newest first unless sorted; follow (PUT) or unfollow (DELETE) artists by id."""
 
     serializer_class = s.FollowedArtistSerializer
     add, remove, ids_name = library.artists_follow, library.artists_unfollow, "artist_ids"
 
     def get_queryset(self) -> QuerySet[Any]:
-        return selectors.followed_artist_list(user=_user(self.request))
+        return selectors.followed_artist_list(user=_user(self.request), sort=_sort(self.request, "artists"))
 
 
 class LibraryContainsView(APIView):

@@ -293,3 +293,47 @@ def test_pages_and_likes_work_while_the_cache_is_down(as_alice, alice, playlist,
 
     assert 'value="unlike" class="icon-button like" aria-pressed="true"' in html
     assert ">Road trip</option>" in html
+
+
+def test_the_library_sorts_by_what_the_listener_picks(as_alice, alice):
+    from rest_framework.test import APIClient
+
+    from playlists.services.library import albums_save, artists_follow
+
+    names = ["Mango", "apple", "Zebra"]  # saved in this order: the newest is Zebra
+    for name in names:
+        artist = ArtistFactory(name=f"{name} Band")
+        album = AlbumFactory(artist=artist, title=f"{name} Record", status=Album.Status.PUBLISHED)
+        track = TrackFactory(album=album, artist=artist, title=f"{name} Song")
+        tracks_like(user=alice, track_ids=[track.pk])
+        albums_save(user=alice, album_ids=[album.pk])
+        artists_follow(user=alice, artist_ids=[artist.pk])
+        playlist_create(owner=alice, name=f"{name} Mix")
+
+    def order(url, suffix):
+        page = as_alice.get(url).content.decode()
+        main = page[page.index('<main id="main"') :]  # not the sidebar's list
+        return sorted(names, key=lambda name: main.index(f"{name} {suffix}"))
+
+    assert order("/library/tracks/", "Song") == ["Zebra", "apple", "Mango"]  # recently added first
+    assert order("/library/tracks/?sort=title", "Song") == ["apple", "Mango", "Zebra"]  # letter case aside
+    assert order("/library/albums/?sort=artist", "Record") == ["apple", "Mango", "Zebra"]
+    assert order("/library/artists/?sort=name", "Band") == ["apple", "Mango", "Zebra"]
+    assert order("/library/?sort=name", "Mix") == ["apple", "Mango", "Zebra"]
+    assert order("/library/?sort=sideways", "Mix") == ["Zebra", "apple", "Mango"]  # unknown: the default
+    page = as_alice.get("/library/albums/?sort=title").content.decode()
+    assert '<a href="?sort=title" aria-current="true">Title</a>' in page
+    sidebar = page[: page.index('<main id="main"')]
+    assert sidebar.index("apple Mix") < sidebar.index("Mango Mix") < sidebar.index("Zebra Mix")  # by name, any case
+
+    api = APIClient()
+    api.force_authenticate(alice)
+    titles = [row["track"]["title"] for row in api.get("/api/v1/me/tracks/", {"sort": "artist"}).json()["results"]]
+    assert titles == ["apple Song", "Mango Song", "Zebra Song"]
+    albums = [row["album"]["title"] for row in api.get("/api/v1/me/albums/", {"sort": "recent"}).json()["results"]]
+    assert albums == ["Zebra Record", "apple Record", "Mango Record"]
+    playlists = [row["name"] for row in api.get("/api/v1/me/playlists/", {"sort": "name"}).json()["results"]]
+    assert playlists[:3] == ["apple Mix", "Mango Mix", "Zebra Mix"]
+    refused = api.get("/api/v1/me/following/", {"sort": "shoe size"})
+    assert refused.status_code == 400
+    assert "sort" in refused.json()["error"]["details"]
