@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -48,3 +49,19 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.object_id}: {self.name}"
+
+
+class RecentSearch(models.Model):
+    """A result a listener opened or played from search, for the search page's "Recent searches"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recent_searches")
+    kind = models.CharField(max_length=16, choices=SearchEntry.Kind.choices)
+    object_id = models.BigIntegerField()
+    searched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "object_id"], name="recent_search_unique")]
+        indexes = [models.Index(fields=["user", "-searched_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} found {self.kind} {self.object_id}"

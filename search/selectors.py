@@ -15,6 +15,7 @@ from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.models import Artist
 from search.backends import Hits, Query, search_backend
 from search.indexing import search_version
+from search.models import RecentSearch
 from search.text import fold
 
 
@@ -51,7 +52,8 @@ def _rows(kind: str, viewer: User) -> QuerySet[Any]:
     return Playlist.objects.filter(seen_by).select_related("owner")
 
 
-def _load(kind: str, ids: list[int], viewer: User) -> list[Any]:
+def result_load(kind: str, ids: list[int], viewer: User) -> list[Any]:
+    """The rows of these ids that ``viewer`` may see, in the order given."""
     found = _rows(kind, viewer).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
@@ -67,7 +69,9 @@ def search_results(
         _cache_key("q", query), lambda: search_backend().search(query), timeout=settings.SEARCH_CACHE_SECONDS
     )
     return {
-        kind: ResultPage(kind=kind, items=_load(kind, hits.ids, viewer), total=hits.total, limit=limit, offset=offset)
+        kind: ResultPage(
+            kind=kind, items=result_load(kind, hits.ids, viewer), total=hits.total, limit=limit, offset=offset
+        )
         for kind, hits in found.items()
     }
 
@@ -100,6 +104,23 @@ class Suggestion:
         return reverse("playlists:detail", args=[self.item.pk])
 
 
+def _suggestions(pairs: list[tuple[str, int]], viewer: User) -> list[Suggestion]:
+    """(kind, id) pairs as suggestions, in order, leaving out what ``viewer`` may not see (any more)."""
+    loaded: dict[str, dict[int, Any]] = {}
+    for kind in {kind for kind, _ in pairs}:
+        ids = [pk for k, pk in pairs if k == kind]
+        loaded[kind] = {row.pk: row for row in result_load(kind, ids, viewer)}
+    return [Suggestion(kind, loaded[kind][pk]) for kind, pk in pairs if pk in loaded.get(kind, {})]
+
+
+def recent_searches(*, user: User) -> list[Suggestion]:
+    """The results ``user`` last opened or played from search, the latest first."""
+    if not user.is_authenticated:
+        return []
+    pairs = RecentSearch.objects.filter(user=user).order_by("-searched_at", "-id").values_list("kind", "object_id")
+    return _suggestions([(kind, pk) for kind, pk in pairs], user)
+
+
 def suggestions(*, text: str, viewer: User, limit: int = 8) -> list[Suggestion]:
     """The best few matches of any kind for a half-typed query."""
     folded, viewer_id = fold(text), _viewer_id(viewer)
@@ -110,8 +131,4 @@ def suggestions(*, text: str, viewer: User, limit: int = 8) -> list[Suggestion]:
         lambda: search_backend().suggest(folded, viewer_id=viewer_id, limit=limit),
         timeout=settings.SEARCH_CACHE_SECONDS,
     )
-    loaded: dict[str, dict[int, Any]] = {}
-    for kind in {kind for kind, _ in pairs}:
-        ids = [pk for k, pk in pairs if k == kind]
-        loaded[kind] = {row.pk: row for row in _load(kind, ids, viewer)}
-    return [Suggestion(kind, loaded[kind][pk]) for kind, pk in pairs if pk in loaded.get(kind, {})]
+    return _suggestions(pairs, viewer)

@@ -12,4 +12,5 @@ urlpatterns = [
     path("new-releases/", views.new_releases, name="new-releases"),
     path("charts/", views.charts, name="charts"),
     path("search/", views.search, name="search"),
+    path("search/recent/clear/", views.recent_searches_clear, name="recent-searches-clear"),
 ]

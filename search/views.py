@@ -1,10 +1,13 @@
 """The listener's browse pages and the search page."""
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from accounts.auth import AuthenticatedHttpRequest
 from catalog.models import Album, Artist, Genre
-from search import browse, selectors
+from search import browse, selectors, services
 
 
 def artist(request: HttpRequest, slug: str) -> HttpResponse:
@@ -72,6 +75,14 @@ def search(request: HttpRequest) -> HttpResponse:
         "results": results,
         "found": any(page.total for page in results.values()),
         "genres": [] if text else browse.genre_list(),
+        "recent": [] if text else selectors.recent_searches(user=request.user),  # type: ignore[arg-type]
     }
     template = "browse/_search_results.html" if request.GET.get("partial") else "browse/search.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def recent_searches_clear(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services.recent_searches_clear(user=request.user)
+    return redirect("browse:search")

@@ -322,10 +322,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Two models call their choices "Status": name each, so clients get stable enum names.
+    # Choices that share a field name ("status", "type") get a name each, so clients get stable enum names.
     "ENUM_NAME_OVERRIDES": {
         "AlbumStatusEnum": "catalog.models.Album.Status",
         "TrackStatusEnum": "catalog.models.Track.Status",
+        "ResultTypeEnum": "search.backends.KINDS",
     },
 }
 OAUTH2_PROVIDER = {

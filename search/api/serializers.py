@@ -98,6 +98,15 @@ class SuggestionsSerializer(serializers.Serializer):
     suggestions = SuggestionSerializer(many=True)
 
 
+class RecentSearchesSerializer(serializers.Serializer):
+    items = SuggestionSerializer(many=True)
+
+
+class RecentSearchSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=KINDS)
+    id = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
 class AlbumsByTypeSerializer(serializers.Serializer):
     type = serializers.CharField()
     albums = AlbumSerializer(many=True)

@@ -3,13 +3,15 @@
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.permissions import AllowAny
+from rest_framework import exceptions, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from search import selectors
+from accounts.models import User
+from search import selectors, services
 from search.api import serializers as s
 
 
@@ -74,5 +76,37 @@ class SuggestView(APIView):
             viewer=request.user,  # type: ignore[arg-type]
             limit=params.validated_data["limit"],
         )
-        rows = [{"type": x.kind, "id": x.item.pk, "name": x.name, "subtitle": x.subtitle, "url": x.url} for x in found]
-        return Response({"suggestions": rows})
+        return Response({"suggestions": _rows(found)})
+
+
+def _rows(found: list[selectors.Suggestion]) -> list[dict[str, Any]]:
+    return [{"type": x.kind, "id": x.item.pk, "name": x.name, "subtitle": x.subtitle, "url": x.url} for x in found]
+
+
+class RecentSearchesView(APIView):
+    """The results you last opened or played from search, the latest first (ten at most).
+
+    Add one (POST), or clear them all (DELETE).
+    """
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=s.RecentSearchesSerializer)
+    def get(self, request: Request) -> Response:
+        return Response({"items": _rows(selectors.recent_searches(user=request.user))})  # type: ignore[arg-type]
+
+    @extend_schema(request=s.RecentSearchSerializer, responses={204: None})
+    def post(self, request: Request) -> Response:
+        body = s.RecentSearchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            services.recent_search_add(user=user, kind=body.validated_data["type"], object_id=body.validated_data["id"])
+        except LookupError as exc:
+            raise exceptions.NotFound(str(exc)) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request) -> Response:
+        services.recent_searches_clear(user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

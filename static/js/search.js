@@ -33,6 +33,28 @@
     });
   }
 
+  // Opening or playing a result puts it among the listener's recent searches.
+  function csrfToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target || !target.closest("#search-results") || !target.closest("a, button")) return;
+    var hit = target.closest("[data-search-hit]");
+    var row = target.closest("[data-search-hits] li[data-track-id]");
+    var found = hit ? hit.dataset.searchHit.split(":") : row ? ["track", row.dataset.trackId] : null;
+    if (!found || !document.body.dataset.signedIn) return;
+    fetch("/api/v1/me/recent-searches/", {
+      method: "POST",
+      keepalive: true, // outlives the page when the click navigates away
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ type: found[0], id: parseInt(found[1], 10) }),
+    }).catch(function () { /* a lost recent search is no loss to the listener */ });
+  });
+
   function scan() {
     document.querySelectorAll("form[data-live-search]").forEach(attach);
   }

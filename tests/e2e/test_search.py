@@ -27,3 +27,35 @@ def test_results_appear_while_typing(
     results.get_by_text("Magnetic North").first.wait_for(timeout=10_000)
     screenshot(page, "search")
     page.close()
+
+
+def test_a_result_opened_from_search_shows_among_recent_searches(
+    browser: Any, live_server: Any, album: Album, listener: Any, screenshot: Callable[[Any, str], None]
+) -> None:
+    from tests.e2e.conftest import PASSWORD
+
+    search_rebuild()
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/accounts/login/?next=/search/")
+    page.fill("input[name=username]", listener.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/search/")
+    assert page.locator("#recent-searches").count() == 0
+
+    page.locator("#search-q").press_sequentially("northern", delay=60)
+    card = page.locator(f"#search-results [data-search-hit='album:{album.pk}'] a")
+    card.wait_for(timeout=10_000)
+    card.click()
+    page.wait_for_url(f"{live_server.url}/albums/{album.pk}/")
+    page.wait_for_function(
+        "() => fetch('/api/v1/me/recent-searches/').then((r) => r.json()).then((b) => b.items.length === 1)",
+        timeout=10_000,
+    )
+
+    page.goto(f"{live_server.url}/search/")
+    recent = page.locator(".recent-searches li")
+    assert recent.count() == 1
+    assert recent.first.inner_text().startswith("Northern Lights")
+    screenshot(page, "search-recent")
+    page.close()
