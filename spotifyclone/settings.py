@@ -191,6 +191,7 @@ CELERY_BEAT_SCHEDULE = {
     "search-popularity-refresh": {"task": "search.tasks.search_popularity_refresh", "schedule": timedelta(minutes=10)},
     "search-tombstones-purge": {"task": "search.tasks.search_tombstones_purge", "schedule": timedelta(hours=6)},
     "renditions-sweep": {"task": "streaming.tasks.renditions_sweep", "schedule": timedelta(hours=1)},
+    "tracks-processing-resume": {"task": "streaming.tasks.tracks_processing_resume", "schedule": timedelta(minutes=30)},
 }
 
 # Blob storage: files under media/ by default, S3 (or any S3-compatible

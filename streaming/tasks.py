@@ -2,6 +2,7 @@
 
 from botocore.exceptions import BotoCoreError, ClientError
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 
 RETRYABLE = (OSError, BotoCoreError, ClientError)
 
@@ -10,8 +11,20 @@ RETRYABLE = (OSError, BotoCoreError, ClientError)
 def track_transcode(track_id: int, force: bool = False) -> None:
     """Transcode a track's original into its renditions (the transcode queue)."""
     from streaming.services.renditions import track_transcode as transcode
+    from streaming.services.renditions import track_transcode_overran
 
-    transcode(track_id=track_id, force=force)
+    try:
+        transcode(track_id=track_id, force=force)
+    except SoftTimeLimitExceeded:
+        track_transcode_overran(track_id=track_id)  # a retry would take as long: say so on the track
+
+
+@shared_task
+def tracks_processing_resume() -> int:
+    """Queue again the transcodes of tracks left processing: never queued, or out of retries (periodic)."""
+    from streaming.services.renditions import tracks_processing_resume as resume
+
+    return resume()
 
 
 @shared_task(autoretry_for=RETRYABLE, retry_backoff=True, max_retries=5)

@@ -35,7 +35,9 @@ HLS_SEGMENT_SECONDS = 6
 HLS_MASTER = "hls/master.m3u8"
 PEAK_COUNT = 200
 WAVEFORM_RATE = 8000  # Hz, of the mono mix behind the duration and the peaks
-FFMPEG_TIMEOUT_SECONDS = 20 * 60
+# Below the task's soft time limit (20 minutes), so that a slow FFmpeg fails with its own
+# clear error and leaves the upload of the files time to finish.
+FFMPEG_TIMEOUT_SECONDS = 15 * 60
 # The meter reads silence as -70 (its absolute gate); the true peak of silence is
 # floored to the same value so that every figure stays a finite number.
 LOUDNESS_FLOOR = -70.0

@@ -153,6 +153,29 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
     return media
 
 
+def track_transcode_overran(*, track_id: int) -> None:
+    """The transcode ran past the task's soft time limit: fail the track with that reason (or keep what plays)."""
+    minutes = settings.CELERY_TASK_SOFT_TIME_LIMIT // 60
+    _fail(track_id, f"Processing took longer than {minutes} minutes and was stopped. Try a shorter or simpler file.")
+
+
+# A track still processing this long after its last change has no transcode coming: none was
+# queued (the broker was down at upload), or its retries ran out (storage was down for longer).
+PROCESSING_STUCK_AFTER = timedelta(hours=1)
+
+
+def tracks_processing_resume(*, now: datetime | None = None) -> int:
+    """Queue the transcode of every track stuck in processing; how many (idempotent: a duplicate finds it done)."""
+    cutoff = (now or timezone.now()) - PROCESSING_STUCK_AFTER
+    stuck = list(
+        Track.objects.filter(status=Track.Status.PROCESSING, updated_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    for track_id in stuck:
+        logger.warning("Track %s has been processing since before %s: queueing its transcode again.", track_id, cutoff)
+        tasks.track_transcode.delay(track_id)
+    return len(stuck)
+
+
 def renditions_delete(*, track_id: int, version: str) -> None:
     """Delete a version folder that no track points to any more."""
     if TrackMedia.objects.filter(track_id=track_id, version=version).exists():

@@ -406,3 +406,42 @@ def test_a_stream_grant_runs_two_queries_signed_in_or_with_a_token(published_tra
     bearer = f"Bearer {token.json()['access_token']}"
     with django_assert_num_queries(2):  # the token with its user and the profile, then the track's visibility
         assert client.get(url, HTTP_AUTHORIZATION=bearer).json()["bitrate"] == 320
+
+
+def test_a_transcode_past_the_soft_time_limit_fails_the_track_with_the_reason(artist, owner, audio_bytes, monkeypatch):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from streaming import tasks
+    from streaming.services import renditions
+
+    track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Slow.flac", audio_bytes("flac")))
+
+    def overrun(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(renditions, "transcode_audio", overrun)
+    tasks.track_transcode(track.pk)  # returns: a retry would overrun as well
+
+    track.refresh_from_db()
+    assert track.status == Track.Status.FAILED
+    assert track.failure_reason.startswith("Processing took longer than 20 minutes")
+    assert not RenditionWrite.objects.exists()
+
+
+def test_a_track_left_processing_is_queued_again_and_becomes_ready(
+    artist, owner, audio_bytes, django_capture_on_commit_callbacks
+):
+    from streaming.services.renditions import tracks_processing_resume
+
+    # Uploaded while the broker was down: its transcode was never queued.
+    track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Lost.flac", audio_bytes("flac")))
+    assert track.status == Track.Status.PROCESSING
+    assert tracks_processing_resume() == 0  # not an hour yet: it may still be on its way
+
+    later = track.updated_at + dt.timedelta(hours=1, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tracks_processing_resume(now=later) == 1
+    track.refresh_from_db()
+    assert track.status == Track.Status.READY
+    assert TrackMedia.objects.filter(track=track).exists()
+    assert tracks_processing_resume(now=later) == 0
