@@ -929,9 +929,25 @@
     return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + rest : minutes + ":" + rest;
   }
 
+  function linkTo(element, href) {
+    if ((element.getAttribute("href") || "") === href) {
+      return;
+    }
+    if (href) {
+      element.setAttribute("href", href);
+    } else {
+      element.removeAttribute("href");
+    }
+    if (window.htmx) {
+      window.htmx.process(element); // boosted again with its new address, like the page's own links
+    }
+  }
+
   function showItem(item) {
     ui.title.textContent = item.title;
     ui.artist.textContent = item.artist ? item.artist.name : "";
+    linkTo(ui.title, item.album ? "/albums/" + item.album.id + "/" : "");
+    linkTo(ui.artist, item.artist && item.artist.slug ? "/artists/" + item.artist.slug + "/" : "");
     if (item.artwork) {
       ui.art.src = item.artwork;
       ui.art.hidden = false;

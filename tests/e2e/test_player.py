@@ -81,6 +81,14 @@ def test_search_open_an_album_play_and_keep_playing_across_three_pages(
         screenshot(page, name)
     assert page.get_attribute("#sidebar-nav a[href='/']", "aria-current") is None
     assert page.evaluate("window.scPlayer.loaded.id") == _tracks(album)[0]
+
+    # The bar's title leads back to the album, and its artist to theirs, like any link: still playing.
+    page.click("#player [data-player=title]")
+    page.wait_for_url(f"{live_server.url}{album_path}")
+    page.click("#player [data-player=artist]")
+    page.wait_for_url(f"{live_server.url}{reverse('browse:artist', args=[album.artist.slug])}")
+    assert page.evaluate(f"window.__stayed === true && window.__audio === {AUDIO}"), "the bar's links reloaded the page"
+    _playing_past(page, last + 0.3)
     context.close()
 
 
