@@ -9,10 +9,11 @@ stored position and the moment it was reported.
 """
 
 import datetime as dt
+import threading
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 
 from catalog.artwork import artwork_url
@@ -108,11 +109,51 @@ def snapshot_build(state: PlaybackState, *, reuse: dict[str, Any] | None = None)
 
 
 def snapshot_store(user_id: int, snapshot: dict[str, Any]) -> None:
-    """Keep ``snapshot`` unless the cache already holds a later version."""
+    """Keep ``snapshot`` unless the cache already holds a later version.
+
+    Two changes committed at once must not leave the older one cached (a pause
+    shown as playing until the next change): the read and the write are one
+    step, under Redis's WATCH in services mode and under a lock in the one
+    process that shares the local-memory cache.
+    """
     key = snapshot_key(user_id)
-    current = cache.get(key)
-    if current is None or current["version"] <= snapshot["version"]:
-        cache.set(key, snapshot, SNAPSHOT_SECONDS)
+    if _redis_backed():
+        _store_in_redis(key, snapshot)
+        return
+    with _local_lock:
+        current = cache.get(key)
+        if current is None or current["version"] <= snapshot["version"]:
+            cache.set(key, snapshot, SNAPSHOT_SECONDS)
+
+
+_local_lock = threading.Lock()
+
+
+def _redis_backed() -> bool:
+    return type(caches["default"]).__module__.startswith("django_redis")
+
+
+def _store_in_redis(key: str, snapshot: dict[str, Any]) -> None:
+    """Compare the versions and set in one optimistic transaction; another writer in between means look again."""
+    from django_redis import get_redis_connection
+    from redis.exceptions import WatchError
+
+    client = caches["default"].client  # type: ignore[attr-defined]  # django-redis: its key and value encoding
+    raw_key = client.make_key(key)
+    connection = get_redis_connection("default")
+    for _ in range(10):
+        with connection.pipeline() as pipe:
+            try:
+                pipe.watch(raw_key)
+                raw = pipe.get(raw_key)
+                if raw is not None and client.decode(raw)["version"] > snapshot["version"]:
+                    return  # a later change is cached already
+                pipe.multi()
+                pipe.set(raw_key, client.encode(snapshot), ex=SNAPSHOT_SECONDS)
+                pipe.execute()
+                return
+            except WatchError:
+                continue  # the key changed under us: compare again
 
 
 def snapshot_load(user_id: int) -> dict[str, Any] | None:

@@ -353,3 +353,40 @@ def test_a_cold_cache_is_rebuilt_in_a_constant_number_of_queries(api, tracks, dj
     cache.clear()
     with django_assert_num_queries(4):  # session, user, the state with its device, the two tracks shown
         assert _state(api).json()["item"]["id"] == tracks[0]
+
+
+def test_an_older_snapshot_never_replaces_a_newer_one():
+    from streaming.playback import snapshot_key, snapshot_store
+
+    key = snapshot_key(4242)
+    snapshot_store(4242, {"version": 6, "is_playing": False})
+    snapshot_store(4242, {"version": 5, "is_playing": True})  # a late writer
+    assert cache.get(key)["version"] == 6
+
+
+@pytest.mark.services
+def test_a_newer_snapshot_written_between_an_older_writers_read_and_write_wins(monkeypatch):
+    """Two changes committed at once: the older writer reads, the newer one writes, then the older one would."""
+    from django.core.cache import caches
+
+    from streaming.playback import snapshot_key, snapshot_store
+
+    key = snapshot_key(4343)
+    cache.set(key, {"version": 4, "is_playing": True})
+    client = caches["default"].client
+    decode = client.decode
+    calls = []
+
+    def decode_then_race(raw):
+        value = decode(raw)
+        if not calls:  # the older writer has read version 4; the newer one commits now
+            calls.append(value["version"])
+            cache.set(key, {"version": 6, "is_playing": False})
+        return value
+
+    monkeypatch.setattr(client, "decode", decode_then_race)
+    snapshot_store(4343, {"version": 5, "is_playing": True})
+    monkeypatch.undo()
+
+    assert calls == [4]
+    assert cache.get(key) == {"version": 6, "is_playing": False}  # the pause stays shown
