@@ -183,3 +183,13 @@ class FollowedArtistSerializer(serializers.ModelSerializer):
     class Meta:
         model = FollowedArtist
         fields = ("added_at", "artist")
+
+
+class LibrarySortSerializer(serializers.Serializer):
+    """``?sort=`` of one part of the library: one of its names in ``LIBRARY_SORTS``, ``recent`` when left out."""
+
+    def __init__(self, *args: Any, part: str, **kwargs: Any) -> None:
+        from playlists.selectors import LIBRARY_SORTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["sort"] = serializers.ChoiceField(choices=list(LIBRARY_SORTS[part]), default="recent")

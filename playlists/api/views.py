@@ -250,11 +250,9 @@ class SharedPlaylistView(APIView):
 
 def _sort(request: Request, part: str) -> str:
     """The ``sort`` asked for, one of the part's names; a 400 in the error shape for any other."""
-    sort = request.query_params.get("sort", "recent")
-    if sort not in selectors.LIBRARY_SORTS[part]:
-        names = ", ".join(selectors.LIBRARY_SORTS[part])
-        raise exceptions.ValidationError({"sort": [f"Sort by one of: {names}."]})
-    return sort
+    params = s.LibrarySortSerializer(data=request.query_params, part=part)
+    params.is_valid(raise_exception=True)
+    return str(params.validated_data["sort"])
 
 
 def _sort_parameter(part: str) -> OpenApiParameter:
