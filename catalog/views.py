@@ -15,12 +15,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.auth import AuthenticatedHttpRequest
 from catalog import access, selectors
@@ -39,9 +40,10 @@ from catalog.forms import (
     TracksAddForm,
     UploadForm,
 )
-from catalog.models import Album, Artist, ArtistMembership, Genre, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
 from catalog.services import albums as album_services
 from catalog.services import artists as artist_services
+from catalog.services import invitations as invitation_services
 from catalog.services import tracks as track_services
 from catalog.uploads import upload_refusals
 
@@ -122,7 +124,8 @@ def studio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     # Only the artists I belong to, with my role in each (staff may edit any, but these are theirs).
     memberships = selectors.membership_list(user=request.user)
     rows = [(m.artist, m.get_role_display(), artwork_url(m.artist.image.name, 300)) for m in memberships]
-    return render(request, "catalog/studio_home.html", {"artists": rows, "form": form})
+    invitations = selectors.artist_invitations_for(user=request.user)
+    return render(request, "catalog/studio_home.html", {"artists": rows, "form": form, "invitations": invitations})
 
 
 # The artist dashboard.
@@ -203,6 +206,8 @@ def _members_page(request: AuthenticatedHttpRequest, artist: Artist, add_form: F
         "transfer_form": OwnershipTransferForm(members=members, me=request.user),
         "roles": ArtistMembership.Role.choices,
     }
+    if context["can_manage"]:
+        context["invitations"] = list(selectors.artist_invitation_list(artist_id=artist.pk))
     return render(request, "catalog/artist_members.html", context)
 
 
@@ -215,14 +220,81 @@ def artist_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
     form = MemberAddForm(request.POST)
     if not form.is_valid():
         return _members_page(request, artist, add_form=form)
-    user = form.cleaned_data["user"]
     try:
-        artist_services.artist_member_add(artist=artist, by=request.user, user=user, role=form.cleaned_data["role"])
-    except (ValidationError, PermissionDenied) as exc:
+        invitation = invitation_services.artist_invitation_create(
+            artist=artist,
+            by=request.user,
+            invitee=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return _members_page(request, artist, add_form=form)
+    except PermissionDenied as exc:
         _refused(request, exc)
     else:
-        messages.success(request, f"{user.public_name} is now a member of {artist.name}.")
+        messages.success(
+            request, f"{invitation.invitee} is invited: they become a member of {artist.name} once they accept."
+        )
     return redirect("studio:members", slug=artist.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthenticatedHttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    artist = _artist(request, slug)
+    try:
+        invitation_services.artist_invitation_revoke(artist=artist, by=request.user, invitation_id=invitation_id)
+    except ArtistInvitation.DoesNotExist:
+        messages.error(request, "That invitation was answered, revoked or has expired already.")
+    except PermissionDenied as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "The invitation is revoked: its link no longer works.")
+    return redirect(reverse("studio:members", kwargs={"slug": artist.slug}) + "#invitations")
+
+
+# Invitations, as the person invited sees them.
+
+
+@login_required
+def invitation(request: AuthenticatedHttpRequest, invitation_id: int, token: str) -> HttpResponse:
+    """Where the mailed link leads: the invitation, to accept or decline, for the account it is for only."""
+    answerable = selectors.artist_invitations_answerable(
+        user=request.user, token_hash=invitation_services.invitation_token_hash(token)
+    )
+    found = get_object_or_404(answerable, pk=invitation_id)
+    return render(request, "catalog/invitation.html", {"invitation": found, "token": token})
+
+
+@login_required
+@require_POST
+def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """Accept or decline, from the studio's list or from the mailed link's page (which sends its token)."""
+    token = request.POST.get("token", "")[:64]
+    answer = request.POST.get("answer")
+    try:
+        if answer == "accept":
+            membership = invitation_services.artist_invitation_accept(
+                invitation_id=invitation_id, user=request.user, token=token
+            )
+        elif answer == "decline":
+            invitation_services.artist_invitation_decline(invitation_id=invitation_id, user=request.user, token=token)
+        else:
+            messages.error(request, "Accept or decline the invitation.")
+            return redirect("studio:home")
+    except ArtistInvitation.DoesNotExist:
+        raise Http404("No such invitation.") from None
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect("studio:home")
+    if answer == "decline":
+        messages.success(request, "You declined the invitation.")
+        return redirect("studio:home")
+    artist = membership.artist
+    messages.success(request, f"You are now an {membership.get_role_display().lower()} of {artist.name}.")
+    return redirect("studio:artist", slug=artist.slug)
 
 
 def _member(artist: Artist, user_id: int) -> ArtistMembership:
@@ -381,6 +453,27 @@ def track_reprocess(request: AuthenticatedHttpRequest, track_id: int) -> HttpRes
     track_services.track_reprocess(track=track, by=request.user)
     messages.success(request, f"“{track.title}” is being processed again.")
     return redirect("studio:track", track_id=track.pk)
+
+
+@require_safe
+def track_original(request: HttpRequest, track_id: int) -> HttpResponseBase:
+    """The uploaded file itself, for the artist's members and staff: 404 to anyone else, signed in or not."""
+    user = request.user
+    if not user.is_authenticated:
+        raise Http404("No such track.")
+    track = get_object_or_404(selectors.upload_list(user=user), pk=track_id)
+    if settings.STORAGE_BACKEND != "filesystem":
+        # A short-lived signed URL of the bucket: the bytes never pass through Django.
+        response: HttpResponseBase = redirect(track.original.storage.url(track.original.name))
+    else:
+        try:
+            file = track.original.storage.open(track.original.name, "rb")
+        except FileNotFoundError:
+            raise Http404("The original file is gone.") from None
+        filename = track.original_filename or track.original.name.rpartition("/")[2]
+        response = FileResponse(file, as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # Albums.

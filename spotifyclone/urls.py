@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from spotifyclone import views
 
@@ -19,8 +18,10 @@ urlpatterns = [
 ]
 
 if settings.STORAGE_BACKEND == "filesystem":
-    # Embedded default only: in services mode media never passes through Django.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Embedded default only: in services mode media never passes through Django. Public images
+    # alone are served by path; audio only through the signed edge (/edge/s/...), originals
+    # only to the artist's members (/studio/tracks/<id>/original).
+    urlpatterns.append(re_path(r"^media/(?P<path>.+)$", views.public_media, name="media"))
 
 handler404 = "spotifyclone.views.page_not_found"
 handler500 = "spotifyclone.views.server_error"

@@ -1,12 +1,16 @@
-"""Site-wide views: the home page, health probes and error pages."""
+"""Site-wide views: the home page, public images, health probes and error pages."""
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 from django.views.defaults import page_not_found as html_page_not_found
 from django.views.defaults import server_error as html_server_error
+from django.views.static import serve
 
 from playlists.selectors import playlist_list_mine
 from search import browse
@@ -34,6 +38,20 @@ def _recently_played(user: Any, *, limit: int = 5) -> list[Any]:
         if play.track is not None and play.track.is_playable:
             recent.setdefault(play.track_id, play.track)
     return list(recent.values())[:limit]
+
+
+# The folders of default storage that hold only images anyone may see: album artwork, artist
+# pictures, playlist covers and mosaics, avatars. Originals and renditions are elsewhere.
+PUBLIC_MEDIA_FOLDERS = frozenset({"albums", "artists", "playlists", "avatars"})
+
+
+@require_safe
+def public_media(request: HttpRequest, path: str) -> HttpResponseBase:
+    """A public image by its path under MEDIA_ROOT (embedded default only); 404 for everything else."""
+    parts = path.split("/")
+    if parts[0] not in PUBLIC_MEDIA_FOLDERS or any(part in {"", ".", ".."} for part in parts) or "\\" in path:
+        raise Http404("No such image.")
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 @never_cache
