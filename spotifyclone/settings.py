@@ -9,9 +9,13 @@ variable; ``.env.example`` lists every one of them.
 from datetime import timedelta
 from ipaddress import ip_network
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+
+from spotifyclone.local_secrets import local_secrets_load
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -22,17 +26,21 @@ if (BASE_DIR / ".env").is_file():
 DEBUG = env.bool("DEBUG", default=True)
 
 
-def _secret(name: str, *, dev_default: str) -> str:
-    """A secret that may default on a developer's machine but never in production."""
+# Where a developer's install keeps the keys it made for itself (never committed).
+LOCAL_SECRETS_FILE = BASE_DIR / "var" / "secrets.env"
+
+
+def _secret(name: str) -> str:
+    """A secret from the environment; with DEBUG on and none given, this machine's own (var/secrets.env)."""
     value: str = env(name, default="")
     if value:
         return value
     if not DEBUG:
         raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
-    return dev_default
+    return local_secrets_load(path=LOCAL_SECRETS_FILE, names=["SECRET_KEY", "EDGE_SIGNING_KEY"])[name]
 
 
-SECRET_KEY = _secret("SECRET_KEY", dev_default="django-insecure-development-key-do-not-deploy")
+SECRET_KEY = _secret("SECRET_KEY")
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -63,6 +71,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the headers too.
+    "csp.middleware.CSPMiddleware",
+    "spotifyclone.permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -249,13 +260,19 @@ STORAGES = {
 # Uploads bigger than this go to a temporary file on disk, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
-    # First, so that an oversized upload stops being read as soon as it passes the limit.
+    # First, so that an oversized upload or request stops being read as soon as it passes a limit.
     "catalog.uploads.SizeLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=200 * 1024 * 1024)
 UPLOAD_MAX_SECONDS = env.int("UPLOAD_MAX_SECONDS", default=30 * 60)
+# One request (all its files together) may hold this many files and bytes; past either it is refused whole.
+UPLOAD_MAX_FILES = env.int("UPLOAD_MAX_FILES", default=20)
+UPLOAD_MAX_REQUEST_BYTES = env.int("UPLOAD_MAX_REQUEST_BYTES", default=1024 * 1024 * 1024)
+# Django's own count sits one above, so that the handler above meets the file past the limit
+# first and says why; it stays the backstop for any request read without that handler.
+DATA_UPLOAD_MAX_NUMBER_FILES = UPLOAD_MAX_FILES + 1
 
 # Search: the database by default, OpenSearch when SEARCH_BACKEND=opensearch.
 SEARCH_BACKEND: str = env("SEARCH_BACKEND", default="database")
@@ -273,7 +290,7 @@ if SEARCH_BACKEND == "opensearch" and not OPENSEARCH_URL:
 # "eu=https://eu.cdn.example,us=https://us.cdn.example". Empty: Django serves
 # signed media itself.
 EDGE_URLS: dict[str, str] = dict(item.split("=", 1) for item in env.list("EDGE_URLS", default=[]) if "=" in item)
-EDGE_SIGNING_KEY = _secret("EDGE_SIGNING_KEY", dev_default="development-edge-signing-key")
+EDGE_SIGNING_KEY = _secret("EDGE_SIGNING_KEY")
 # The edge for listeners whose region has none of its own.
 EDGE_DEFAULT_REGION: str = env("EDGE_DEFAULT_REGION", default=next(iter(EDGE_URLS), ""))
 # How stream URLs are signed: "hmac" (our edges, or a CloudFront Function doing the same
@@ -304,7 +321,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="spotifyclone <noreply@lo
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "oauth2_provider.contrib.rest_framework.OAuth2Authentication",
+        # Bearer tokens, held to the scopes their listener granted (spotifyclone/api/scopes.py).
+        "spotifyclone.api.scopes.ScopedOAuth2Authentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -334,6 +352,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Its deploy check builds the schema for a request to "testserver", a host production
+    # refuses; tests/spotifyclone/test_schema.py builds it with every warning an error instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
     # Choices that share a field name ("status", "type") get a name each, so clients get stable enum names.
     "ENUM_NAME_OVERRIDES": {
         "AlbumStatusEnum": "catalog.models.Album.Status",
@@ -344,19 +365,109 @@ SPECTACULAR_SETTINGS = {
 OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": env.int("ACCESS_TOKEN_EXPIRE_SECONDS", default=3600),
     "REFRESH_TOKEN_EXPIRE_SECONDS": 30 * 24 * 3600,
-    "SCOPES": {"read": "Read your library, playlists and playback", "write": "Change them"},
-    "DEFAULT_SCOPES": ["read", "write"],
+    # The scopes a listener grants an application (spotifyclone/api/scopes.py); none unless asked for.
+    "SCOPES_BACKEND_CLASS": "spotifyclone.api.scopes.ListenerScopes",
     "PKCE_REQUIRED": True,
     "OAUTH2_VALIDATOR_CLASS": "accounts.oauth.Validator",
+    # Every refresh hands out a new refresh token; presenting a spent one revokes its whole family.
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    # OAuth 2.0 Security Best Current Practice (RFC 9700): no implicit or password grant, S256
+    # PKCE only, tokens never in a query string, the issuer in every authorization response,
+    # and tokens kept hashed at rest.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
+    # Redirect URIs are https, or http on the loopback interface for native apps (RFC 8252):
+    # http stays a known scheme here and accounts.oauth refuses it anywhere else.
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"],
 }
+# The warning that http redirect URIs are allowed: they are, on loopback only (accounts/oauth.py).
+SILENCED_SYSTEM_CHECKS = ["oauth2_provider.W008"]
 # The client the website's own token endpoint issues tokens for.
 FIRST_PARTY_CLIENT_ID = "spotifyclone-first-party"
 
+# Security headers, on every response (docs/operations.md). The policy allows no inline
+# script or style and nothing from elsewhere but the bucket (artwork) and the edges (audio).
+_EDGE_ORIGINS = sorted({"{0.scheme}://{0.netloc}".format(urlsplit(url)) for url in EDGE_URLS.values()})
+if STORAGE_BACKEND == "s3" and _s3_options["endpoint_url"]:
+    _BUCKET_ORIGINS = ["{0.scheme}://{0.netloc}".format(urlsplit(_s3_options["endpoint_url"]))]
+elif STORAGE_BACKEND == "s3":
+    _region = f".{_s3_options['region_name']}" if _s3_options["region_name"] else ""
+    _BUCKET_ORIGINS = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3{_region}.amazonaws.com"]
+else:
+    _BUCKET_ORIGINS = []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, *_BUCKET_ORIGINS],
+        # blob: for hls.js, which feeds the <audio> element through Media Source Extensions
+        # from a worker of its own.
+        "media-src": [SELF, "blob:", *_EDGE_ORIGINS],
+        "worker-src": [SELF, "blob:"],
+        "connect-src": [SELF, *_EDGE_ORIGINS],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Features the site never uses, refused for it and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "autoplay": ["self"],
+    "fullscreen": ["self"],
+    **dict.fromkeys(
+        [
+            "accelerometer",
+            "bluetooth",
+            "camera",
+            "display-capture",
+            "encrypted-media",
+            "geolocation",
+            "gyroscope",
+            "hid",
+            "idle-detection",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "publickey-credentials-get",
+            "screen-wake-lock",
+            "serial",
+            "usb",
+            "xr-spatial-tracking",
+        ],
+        [],
+    ),
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind a proxy that ends TLS, the header it sets to say the request came over HTTPS;
+    # empty when clients reach the process directly, so that none of them can claim it.
+    _proxy_ssl_header: str = env("SECURE_PROXY_SSL_HEADER", default="X-Forwarded-Proto")
+    if _proxy_ssl_header:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Makes the site eligible for the browsers' preload list; it joins only once submitted to it.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-    SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,
