@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Before WhiteNoise, so that static files carry the headers too.
     "csp.middleware.CSPMiddleware",
     "spotifyclone.permissions_policy.PermissionsPolicyMiddleware",
+    # Outside all that may fail, so that no technical 500 page reaches an API client.
+    "spotifyclone.api_server_errors.ApiServerErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
