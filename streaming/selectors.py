@@ -18,6 +18,7 @@ from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
 from streaming.models import Device, Play, PlaybackState, TrackMedia
 from streaming.playback import track_items, upcoming
+from streaming.receipts import play_receipt_sign
 from streaming.services.renditions import hls_master_name, media_cache_key
 from streaming.signing import signed_url
 
@@ -46,6 +47,7 @@ class StreamGrant:
     loudness_lufs: float
     true_peak_dbtp: float
     edge: str
+    play_token: str
 
 
 def _media(track_id: int) -> dict[str, Any] | None:
@@ -69,7 +71,7 @@ def _media(track_id: int) -> dict[str, Any] | None:
 
 
 def stream_grant(*, track_id: int, user: User, country: str, local_base: str) -> StreamGrant:
-    """A signed URL to stream ``track_id`` as ``user`` may.
+    """A signed URL to stream ``track_id`` as ``user`` may, and the receipt its play reports send back.
 
     Raises Track.DoesNotExist when the user may not see it, TrackNotReadyError
     when it has nothing to stream yet, PermissionDenied when it is not for them.
@@ -117,6 +119,7 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
         loudness_lufs=media["loudness_lufs"],
         true_peak_dbtp=media["true_peak_dbtp"],
         edge=region,
+        play_token=play_receipt_sign(user_id=user.pk, track_id=track_id),
     )
 
 

@@ -40,7 +40,7 @@ def local_edge_base(request: HttpRequest) -> str:
 @login_required
 @require_GET
 def stream_redirect(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse:
-    """302 to a signed URL of the track, for a browser's audio element."""
+    """302 to a signed URL of the track, for a browser's audio element; the play's receipt in ``Play-Token``."""
     country = viewer_country(request, profile_country=str(request.user.profile.country or ""))
     try:
         grant = stream_grant(track_id=track_id, user=request.user, country=country, local_base=local_edge_base(request))
@@ -48,6 +48,7 @@ def stream_redirect(request: AuthenticatedHttpRequest, track_id: int) -> HttpRes
         raise Http404("No such track to play.") from None
     response = HttpResponseRedirect(grant.url)
     response["Cache-Control"] = "private, no-store"
+    response["Play-Token"] = grant.play_token
     return response
 
 

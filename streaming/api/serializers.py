@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from catalog.api.serializers import TrackSerializer
+from core.ids import IdField
 from streaming.models import Device, Play, PlaybackState
 
 
@@ -16,17 +17,22 @@ class StreamSerializer(serializers.Serializer):
     loudness_lufs = serializers.FloatField(help_text="EBU R128 integrated loudness, to normalise playback.")
     true_peak_dbtp = serializers.FloatField()
     edge = serializers.CharField(help_text="The region of the edge chosen for you.")
+    play_token = serializers.CharField(
+        help_text="A signed receipt of this grant, good for one play: send it with every report of that play."
+    )
 
 
 class PlayReportSerializer(serializers.Serializer):
-    play_id = serializers.UUIDField(required=False, help_text="From the first report of this play; omit to start one.")
+    play_token = serializers.CharField(
+        required=False, max_length=500, help_text="The `play_token` of the stream grant this play comes from."
+    )
     track = serializers.IntegerField()
     ms_played = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000)
     ended = serializers.BooleanField(default=False)
 
 
 class PlayAcceptedSerializer(serializers.Serializer):
-    play_id = serializers.UUIDField()
+    play_id = serializers.UUIDField(help_text="The play this report belongs to: one per stream grant.")
 
 
 class PlaySerializer(serializers.ModelSerializer):
@@ -111,7 +117,7 @@ class TransferSerializer(serializers.Serializer):
 
 class OffsetSerializer(serializers.Serializer):
     position = serializers.IntegerField(required=False, min_value=0)
-    track = serializers.IntegerField(required=False, min_value=1)
+    track = IdField(required=False)
 
     def validate(self, attrs: dict) -> dict:
         if len(attrs) != 1:
@@ -121,9 +127,7 @@ class OffsetSerializer(serializers.Serializer):
 
 class PlayerPlaySerializer(serializers.Serializer):
     device_id = _device_id_field(required=False)
-    tracks = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), required=False, max_length=2000, help_text="A new context."
-    )
+    tracks = serializers.ListField(child=IdField(), required=False, max_length=2000, help_text="A new context.")
     context_uri = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
     offset = OffsetSerializer(required=False)
     position_ms = serializers.IntegerField(required=False, min_value=0, max_value=24 * 3600 * 1000)
@@ -139,12 +143,12 @@ class SeekSerializer(serializers.Serializer):
 
 
 class QueueAddSerializer(serializers.Serializer):
-    track = serializers.IntegerField(min_value=1)
+    track = IdField()
     position = serializers.ChoiceField(choices=["next", "end"], default="end", help_text="next: play it next.")
 
 
 class QueueSetSerializer(serializers.Serializer):
-    tracks = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=500, allow_empty=True)
+    tracks = serializers.ListField(child=IdField(), max_length=500, allow_empty=True)
 
 
 class ShuffleSerializer(serializers.Serializer):

@@ -1,4 +1,9 @@
-"""Plays: what listeners heard, counted once past the threshold, rolled up into play counts."""
+"""Plays: what listeners heard, counted once past the threshold, rolled up into play counts.
+
+A report is checked in the request, against the receipt its stream grant
+gave (``streaming/receipts.py``): no lookup for the grant, nothing written
+but the task that records it. Only the reports that pass are recorded.
+"""
 
 import uuid
 from datetime import timedelta
@@ -8,9 +13,57 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import Profile
+from accounts.models import Profile, User
+from catalog.access import tracks_visible_to
 from catalog.models import Track
+from streaming import receipts, tasks
 from streaming.models import Play
+
+# How much longer than the time since its grant a play may say it lasted: clocks and latency.
+PLAY_CLOCK_TOLERANCE_MS = 5_000
+
+
+class PlayRefusedError(Exception):
+    """A report that cannot be true: it is not recorded. ``code`` says why, for programs."""
+
+    def __init__(self, *, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def play_report_accept(
+    *, user: User, track_id: int, ms_played: int, ended: bool, play_token: str | None, now_ms: int | None = None
+) -> uuid.UUID:
+    """Check a report of a play against its grant's receipt, and queue it to be recorded.
+
+    Raises Track.DoesNotExist when ``user`` may not see the track, and
+    PlayRefusedError when the report has no grant behind it (no receipt, a
+    changed one, one for another listener or track: ``no_stream_grant``) or
+    claims more than was possible (longer than the time since the grant, or
+    than the track: ``play_too_long``). Returns the play's id, the receipt's.
+    """
+    track = tracks_visible_to(user).filter(pk=track_id, status=Track.Status.READY).values("duration_ms").first()
+    if track is None:
+        raise Track.DoesNotExist(track_id)
+    if not play_token:
+        raise PlayRefusedError(code="no_stream_grant", message="A play needs the play_token of its stream grant.")
+    try:
+        receipt = receipts.play_receipt_read(token=play_token)
+    except receipts.ReceiptError as exc:
+        raise PlayRefusedError(code="no_stream_grant", message=str(exc)) from None
+    if receipt.user_id != user.pk or receipt.track_id != track_id:
+        raise PlayRefusedError(code="no_stream_grant", message="This play token was given for another stream.")
+    elapsed = (now_ms if now_ms is not None else receipts.clock_ms()) - receipt.granted_at_ms
+    if ms_played > elapsed + PLAY_CLOCK_TOLERANCE_MS:
+        raise PlayRefusedError(
+            code="play_too_long", message="The play is longer than the time since its stream was granted."
+        )
+    duration = track["duration_ms"]
+    if duration is not None and ms_played > duration:
+        raise PlayRefusedError(code="play_too_long", message="The play is longer than the track.")
+    play_id = receipt.play_id
+    transaction.on_commit(lambda: tasks.play_report.delay(str(play_id), user.pk, track_id, ms_played, ended))
+    return play_id
 
 
 @transaction.atomic

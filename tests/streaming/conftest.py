@@ -18,3 +18,22 @@ def published_track(artist, owner, audio_bytes, django_capture_on_commit_callbac
     album_publish(album=album, by=owner)
     track.refresh_from_db()
     return track
+
+
+class Clock:
+    """The clock stream grants and play reports are measured by, stopped until a test moves it on."""
+
+    def __init__(self) -> None:
+        self.now_ms = 1_764_100_000_000
+
+    def advance(self, *, ms: int) -> None:
+        self.now_ms += ms
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    from streaming import receipts
+
+    stopped = Clock()
+    monkeypatch.setattr(receipts, "clock_ms", lambda: stopped.now_ms)
+    return stopped

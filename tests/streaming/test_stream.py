@@ -1,4 +1,4 @@
-"""Streaming as listeners and players see it: grants, the embedded edge, byte ranges, plays."""
+"""Streaming as listeners and players see it: grants, the embedded edge, byte ranges (plays: test_plays.py)."""
 
 import datetime as dt
 import subprocess
@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from catalog.audio import ffmpeg_exe
 from catalog.models import Track
 from catalog.services.tracks import track_upload
-from streaming.models import Play, RenditionWrite, TrackMedia
+from streaming.models import RenditionWrite, TrackMedia
 from streaming.signing import signed_url
 from streaming.storage import renditions_storage
 from tests.accounts.factories import UserFactory
@@ -327,49 +327,6 @@ def test_the_sweep_deletes_what_a_transcode_killed_mid_upload_left_and_nothing_e
     assert list(RenditionWrite.objects.values_list("version", flat=True)) == ["f" * 16]
     assert storage.exists(f"{retried.folder}aac_64.m4a")  # the track's own folder is never touched
     assert renditions.renditions_sweep(now=later) == 0  # idempotent
-
-
-def test_plays_count_once_past_the_threshold(published_track, django_capture_on_commit_callbacks):
-    listener = _listener()
-    api = api_for(listener)
-
-    first = api.post("/api/v1/me/player/plays/", {"track": published_track.pk, "ms_played": 0}, format="json")
-    play_id = first.json()["play_id"]
-    assert first.status_code == 202
-    api.post(
-        "/api/v1/me/player/plays/",
-        {"play_id": play_id, "track": published_track.pk, "ms_played": 12_000},
-        format="json",
-    )
-    published_track.refresh_from_db()
-    assert published_track.play_count == 0
-    for position in (31_000, 45_000):
-        api.post(
-            "/api/v1/me/player/plays/",
-            {"play_id": play_id, "track": published_track.pk, "ms_played": position},
-            format="json",
-        )
-    api.post(
-        "/api/v1/me/player/plays/",
-        {"play_id": play_id, "track": published_track.pk, "ms_played": 40_000, "ended": True},
-        format="json",
-    )
-
-    published_track.refresh_from_db()
-    play = Play.objects.get(pk=play_id)
-    assert published_track.play_count == 1
-    assert (play.ms_played, play.counted, play.ended) == (45_000, True, True)
-    history = api.get("/api/v1/me/player/recently-played/").json()
-    assert [item["track"]["id"] for item in history["results"]] == [published_track.pk]
-
-
-def test_a_private_session_leaves_no_trace(published_track):
-    api = api_for(_listener(private_session=True))
-
-    api.post("/api/v1/me/player/plays/", {"track": published_track.pk, "ms_played": 60_000}, format="json")
-
-    published_track.refresh_from_db()
-    assert (published_track.play_count, Play.objects.count()) == (0, 0)
 
 
 @pytest.mark.parametrize(
