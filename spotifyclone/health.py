@@ -2,8 +2,10 @@
 
 Each check runs with a short timeout of its own and all of them run at once,
 so ``/readyz`` answers within a few seconds even when a dependency hangs.
+Anyone may see the states; only staff see what went wrong.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +20,7 @@ from django.db import connection
 from search.client import opensearch_ping
 
 CHECK_TIMEOUT_SECONDS = 3.0
+logger = logging.getLogger(__name__)
 
 Report = dict[str, Any]
 
@@ -81,7 +84,8 @@ def _run(check: Callable[[], Report]) -> Report:
     return result
 
 
-def readiness_report() -> Report:
+def readiness_report(*, with_errors: bool = False) -> Report:
+    """Each dependency's state; with ``with_errors``, what went wrong too (it may name hosts, paths, users)."""
     dependencies: dict[str, Report] = {}
     # The database is checked on this thread, with this request's connection.
     others = {name: spec for name, spec in CHECKS.items() if name != "database"}
@@ -100,6 +104,11 @@ def readiness_report() -> Report:
         dependencies[name]["required"] = required
         if not required and dependencies[name]["state"] == "down":
             dependencies[name]["state"] = "degraded"
+    for name, dependency in dependencies.items():
+        if "error" in dependency:
+            logger.warning("readiness: %s is %s: %s", name, dependency["state"], dependency["error"])
+            if not with_errors:
+                del dependency["error"]
     states = {dep["state"] for dep in dependencies.values()}
     status = "down" if "down" in states else "degraded" if "degraded" in states else "ok"
     return {"status": status, "dependencies": dict(sorted(dependencies.items()))}

@@ -61,8 +61,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    report = health.readiness_report()
+    """Every dependency's state for anyone (load balancers); the errors for signed-in staff alone."""
+    report = health.readiness_report(with_errors=_is_staff(request))
     return JsonResponse(report, status=200 if report["status"] != "down" else 503)
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    try:
+        return bool(request.user.is_staff)
+    except Exception:  # the session or the user could not be read: their store may be what is down
+        return False
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

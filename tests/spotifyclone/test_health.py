@@ -1,6 +1,8 @@
 import pytest
 
+from spotifyclone import health
 from spotifyclone.celery import app as celery_app
+from tests.accounts.factories import UserFactory
 
 DEPENDENCIES = {"broker", "cache", "database", "search", "storage"}
 
@@ -27,7 +29,7 @@ def test_readyz_names_every_dependency(client):
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_and_names_the_cache_when_it_is_down(client, settings):
+def test_readyz_is_503_and_names_the_cache_when_it_is_down(client, settings, staff):
     settings.CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -36,6 +38,7 @@ def test_readyz_is_503_and_names_the_cache_when_it_is_down(client, settings):
         }
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    client.force_login(staff)
 
     response = client.get("/readyz")
 
@@ -45,6 +48,45 @@ def test_readyz_is_503_and_names_the_cache_when_it_is_down(client, settings):
     assert body["dependencies"]["cache"]["state"] == "down"
     assert "Connection" in body["dependencies"]["cache"]["error"]
     assert body["dependencies"]["database"]["state"] == "up"
+
+
+def _storage_check_failing() -> health.Report:
+    raise RuntimeError("disk full on /srv/spotifyclone/media (uid 998)")
+
+
+@pytest.mark.django_db
+def test_readyz_shows_everyone_the_states_and_staff_alone_the_errors(client, monkeypatch, staff, caplog):
+    monkeypatch.setitem(health.CHECKS, "storage", (_storage_check_failing, True))
+    viewers = {"anonymous": None, "listener": UserFactory(username="listener"), "staff": staff}
+
+    replies = {}
+    for who, user in viewers.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        replies[who] = client.get("/readyz")
+
+    assert {who: reply.status_code for who, reply in replies.items()} == {
+        "anonymous": 503,
+        "listener": 503,
+        "staff": 503,
+    }
+    storage = {who: reply.json()["dependencies"]["storage"] for who, reply in replies.items()}
+    assert {who: {k: v for k, v in dep.items() if k != "latency_ms"} for who, dep in storage.items()} == {
+        "anonymous": {"state": "down", "required": True},
+        "listener": {"state": "down", "required": True},
+        "staff": {
+            "state": "down",
+            "required": True,
+            "error": "RuntimeError: disk full on /srv/spotifyclone/media (uid 998)",
+        },
+    }
+    assert {who: reply.json()["status"] for who, reply in replies.items()} == dict.fromkeys(viewers, "down")
+    assert all(b"/srv/" not in replies[who].content for who in ("anonymous", "listener"))
+    # The operator finds the error in the log whoever asked.
+    assert [r.getMessage() for r in caplog.records if r.name == "spotifyclone.health"] == [
+        "readiness: storage is down: RuntimeError: disk full on /srv/spotifyclone/media (uid 998)"
+    ] * 3
 
 
 @pytest.mark.django_db
