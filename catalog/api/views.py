@@ -1,38 +1,62 @@
 from typing import Any, cast
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import User
-from accounts.selectors import user_find
 from catalog import selectors
+from catalog.access import require_manage
 from catalog.api import serializers as s
 from catalog.artwork import ArtworkError
-from catalog.models import Album, Artist, Genre, Track
-from catalog.services import albums, artists, tracks
-from catalog.uploads import upload_refusals
+from catalog.models import Album, Artist, ArtistInvitation, Genre, Track
+from catalog.services import albums, artists, invitations, tracks
+from catalog.uploads import upload_refusals, upload_request_refusal
+from core.ids import IdFilter
+
+# The actions by which an artist's members change their music: a third-party app needs artist-upload.
+ARTIST_WRITES = (
+    "create",
+    "update",
+    "partial_update",
+    "destroy",
+    "artwork",
+    "tracks",
+    "track",
+    "order",
+    "publish",
+    "unpublish",
+    "schedule",
+    "reprocess",
+)
 
 
 def _user(request: Request) -> User:
     return cast(User, request.user)
 
 
-def _person(identifier: str) -> User:
-    user = user_find(identifier=identifier)
-    if user is None:
-        raise ValidationError({"user": [f"Nobody is called {identifier!r} here."]})
-    return user
+def _member(artist: Artist, identifier: str) -> User:
+    """One of the artist's members, by username or address: anyone else is nobody here."""
+    identifier = identifier.strip()
+    found = (
+        selectors.artist_members(artist_id=artist.pk)
+        .filter(Q(user__username__iexact=identifier) | Q(user__email__iexact=identifier))
+        .first()
+    )
+    if found is None:
+        raise ValidationError({"user": ["Only a member can become owner: invite them first."]})
+    return found.user
 
 
 class GenreViewSet(viewsets.ReadOnlyModelViewSet):
+    oauth_scopes = {"list": None, "retrieve": None}
     queryset = Genre.objects.order_by("name")
     serializer_class = s.GenreSerializer
     lookup_field = "slug"
@@ -40,6 +64,20 @@ class GenreViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Artists, and who runs them. Whoever creates an artist owns it."""
+
+    oauth_scopes = {
+        "list": None,
+        "retrieve": None,
+        "mine": "artist-read",
+        "create": "artist-admin",
+        "update": "artist-upload",
+        "partial_update": "artist-upload",
+        "image": "artist-upload",
+        "members:GET": "artist-read",
+        "members": "artist-admin",
+        "member": "artist-admin",
+        "transfer_ownership": "artist-admin",
+    }
 
     serializer_class = s.ArtistSerializer
     filterset_fields = {"verified": ["exact"], "name": ["iexact", "istartswith"]}
@@ -84,23 +122,33 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
             artist = artists.artist_image_set(artist=artist, by=_user(request), file=upload.validated_data["image"])
         except ArtworkError as exc:
             raise ValidationError({"image": [str(exc)]}) from exc
-        return Response(s.ArtistSerializer(artist).data)
+        return Response(s.ArtistSerializer(artist, context={"request": request}).data)
 
-    @extend_schema(request=s.MemberAddSerializer, responses=s.MemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated])
+    @extend_schema(methods=["GET"], responses=s.MemberSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.MemberAddSerializer, responses={202: s.ArtistInvitationSerializer})
+    @action(detail=True, methods=["get", "post"], permission_classes=[permissions.IsAuthenticated], filter_backends=[])
     def members(self, request: Request, pk: str) -> Response:
-        """The artist's members (members only); owners add people."""
+        """The artist's members, a page at a time (members only); owners invite people (POST).
+
+        An invitation answers the same whether or not the address has an
+        account: the person becomes a member only by accepting it.
+        """
         artist = self.get_object()
         if request.method == "POST":
             body = s.MemberAddSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            user = _person(body.validated_data["user"])
-            artists.artist_member_add(artist=artist, by=_user(request), user=user, role=body.validated_data["role"])
-        elif not selectors.artist_list_editable(user=_user(request)).filter(pk=artist.pk).exists():
-            return Response(status=status.HTTP_404_NOT_FOUND)
-        members = selectors.artist_members(artist_id=artist.pk)
-        code = status.HTTP_201_CREATED if request.method == "POST" else status.HTTP_200_OK
-        return Response(s.MemberSerializer(members, many=True).data, status=code)
+            invitation = invitations.artist_invitation_create(
+                artist=artist,
+                by=_user(request),
+                invitee=body.validated_data["user"],
+                role=body.validated_data["role"],
+                base_url=request.build_absolute_uri("/"),
+            )
+            return Response(s.ArtistInvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+        if not selectors.artist_list_editable(user=_user(request)).filter(pk=artist.pk).exists():
+            raise NotFound("No such artist.")
+        page = self.paginate_queryset(selectors.artist_members(artist_id=artist.pk))
+        return self.get_paginated_response(s.MemberSerializer(page, many=True).data)
 
     @extend_schema(request=s.MemberRoleSerializer, responses=s.MemberSerializer(many=True))
     @action(
@@ -130,12 +178,89 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
         artist = self.get_object()
         body = s.OwnershipTransferSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        artists.artist_ownership_transfer(artist=artist, by=_user(request), to=_person(body.validated_data["user"]))
+        to = _member(artist, body.validated_data["user"])
+        artists.artist_ownership_transfer(artist=artist, by=_user(request), to=to)
         return Response(s.MemberSerializer(selectors.artist_members(artist_id=artist.pk), many=True).data)
 
 
+def _invitation_missing() -> NotFound:
+    return NotFound("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
+
+
+class ArtistInvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The invitations an artist's owners sent that wait for an answer; an owner revokes one (DELETE)."""
+
+    serializer_class = s.ArtistInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    oauth_scopes = {"list": "artist-read", "destroy": "artist-admin"}
+
+    def _artist(self) -> Artist:
+        return get_object_or_404(selectors.artist_list_editable(user=_user(self.request)), pk=self.kwargs["artist_pk"])
+
+    def get_queryset(self) -> QuerySet[ArtistInvitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return ArtistInvitation.objects.none()
+        artist = self._artist()
+        require_manage(artist_id=artist.pk, user=_user(self.request))
+        return selectors.artist_invitation_list(artist_id=artist.pk)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            invitations.artist_invitation_revoke(
+                artist=self._artist(), by=_user(request), invitation_id=int(kwargs["pk"])
+            )
+        except (ArtistInvitation.DoesNotExist, ValueError):
+            raise _invitation_missing() from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyArtistInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invitations to help run an artist that wait for your answer; accept or decline each.
+
+    One sent to your address is answered with the token of the mailed link
+    (the link proves the address is yours); one sent to your username needs none.
+    """
+
+    serializer_class = s.MyArtistInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    oauth_scopes = {"list": "user-read-private", "accept": "artist-admin", "decline": "artist-admin"}
+
+    def get_queryset(self) -> QuerySet[ArtistInvitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return ArtistInvitation.objects.none()
+        return selectors.artist_invitations_for(user=_user(self.request))
+
+    def _token(self, request: Request) -> str:
+        body = s.InvitationAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return str(body.validated_data.get("token", ""))
+
+    @extend_schema(request=s.InvitationAnswerSerializer, responses=s.MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        """Become a member of the artist, with the role you were invited to."""
+        token = self._token(request)
+        try:
+            membership = invitations.artist_invitation_accept(invitation_id=int(pk), user=_user(request), token=token)
+        except (ArtistInvitation.DoesNotExist, ValueError):
+            raise _invitation_missing() from None
+        return Response(s.MembershipSerializer(membership).data)
+
+    @extend_schema(request=s.InvitationAnswerSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        """Say no: the invitation is gone."""
+        token = self._token(request)
+        try:
+            invitations.artist_invitation_decline(invitation_id=int(pk), user=_user(request), token=token)
+        except (ArtistInvitation.DoesNotExist, ValueError):
+            raise _invitation_missing() from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 class AlbumFilter(filters.FilterSet):
-    artist = filters.NumberFilter(field_name="artist_id")
+    artist = IdFilter(field_name="artist_id")
     genre = filters.CharFilter(field_name="genres__slug")
     status = filters.ChoiceFilter(choices=Album.Status.choices)
     album_type = filters.ChoiceFilter(choices=Album.Type.choices)
@@ -147,6 +272,10 @@ class AlbumFilter(filters.FilterSet):
 
 class AlbumViewSet(viewsets.ModelViewSet):
     """Albums: published ones for everyone, drafts for the artist's members."""
+
+    oauth_scopes = {"list": None, "retrieve": None, **dict.fromkeys(ARTIST_WRITES, "artist-upload")}
+    # Without artist-read, a third-party token sees what anyone sees: no drafts.
+    oauth_viewer_scope = "artist-read"
 
     filterset_class = AlbumFilter
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
@@ -164,12 +293,11 @@ class AlbumViewSet(viewsets.ModelViewSet):
             album = selectors.album_detail(album_id=int(kwargs["pk"]), viewer=_user(request))
         except (Album.DoesNotExist, ValueError):
             return Response(status=status.HTTP_404_NOT_FOUND)
-        return Response(s.AlbumDetailSerializer(album).data)
+        return Response(s.AlbumDetailSerializer(album, context={"request": request}).data)
 
     def _detail(self, album: Album) -> Response:
-        return Response(
-            s.AlbumDetailSerializer(selectors.album_detail(album_id=album.pk, viewer=_user(self.request))).data
-        )
+        detail = selectors.album_detail(album_id=album.pk, viewer=_user(self.request))
+        return Response(s.AlbumDetailSerializer(detail, context={"request": self.request}).data)
 
     @extend_schema(request=s.AlbumWriteSerializer, responses={201: s.AlbumDetailSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -262,8 +390,8 @@ class AlbumViewSet(viewsets.ModelViewSet):
 
 
 class TrackFilter(filters.FilterSet):
-    artist = filters.NumberFilter(field_name="artist_id")
-    album = filters.NumberFilter(field_name="album_id")
+    artist = IdFilter(field_name="artist_id")
+    album = IdFilter(field_name="album_id")
     genre = filters.CharFilter(field_name="genres__slug")
 
     class Meta:
@@ -273,6 +401,9 @@ class TrackFilter(filters.FilterSet):
 
 class TrackViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.ReadOnlyModelViewSet):
     """Tracks: ready tracks of published albums for everyone, all of an artist's for its members."""
+
+    oauth_scopes = {"list": None, "retrieve": None, **dict.fromkeys(ARTIST_WRITES, "artist-upload")}
+    oauth_viewer_scope = "artist-read"
 
     serializer_class = s.TrackSerializer
     filterset_class = TrackFilter
@@ -295,13 +426,18 @@ class TrackViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.R
     @extend_schema(request=None, responses=s.UploadSerializer)
     @action(detail=True, methods=["post"])
     def reprocess(self, request: Request, pk: str) -> Response:
-        """Process the uploaded original again (after a failure, say)."""
-        track = tracks.track_reprocess(track=self.get_object(), by=_user(request))
+        """Process the uploaded original again (after a failure, say): once per track in ten minutes."""
+        try:
+            track = tracks.track_reprocess(track=self.get_object(), by=_user(request))
+        except tracks.ReprocessTooSoonError as exc:
+            raise Throttled(wait=exc.retry_after, detail=exc.message) from exc
         return Response(s.UploadSerializer(track).data)
 
 
 class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Upload audio for an artist you are a member of, then follow its processing here."""
+
+    oauth_scopes = {"GET": "artist-read", "create": "artist-upload"}
 
     serializer_class = s.UploadSerializer
     permission_classes = [permissions.IsAuthenticated]
@@ -314,7 +450,11 @@ class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(request={"multipart/form-data": s.UploadCreateSerializer}, responses={201: s.UploadSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = s.UploadCreateSerializer(data=request.data)
-        refused = upload_refusals(request._request)  # known once the body is read
+        # Both are known once the body is read.
+        too_much = upload_request_refusal(request._request)
+        if too_much is not None:
+            raise too_much
+        refused = upload_refusals(request._request)
         if refused:
             raise ValidationError({"file": [reason for _name, reason in refused]})
         body.is_valid(raise_exception=True)

@@ -6,6 +6,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +16,7 @@ from accounts.models import User
 from accounts.selectors import user_find
 from catalog.api.serializers import ImageUploadSerializer
 from catalog.artwork import ArtworkError
+from core.scopes import scope_require
 from playlists import access, selectors
 from playlists.api import serializers as s
 from playlists.models import Playlist
@@ -41,6 +43,14 @@ class _SnapshotConflicts:
         return super().handle_exception(exc)  # type: ignore[misc]
 
 
+PLAYLIST_MODIFY = ("playlist-modify-public", "playlist-modify-private")
+
+
+def _modify_scope(visibility: str) -> str:
+    """Public playlists are changed with playlist-modify-public; unlisted and private ones with -private."""
+    return "playlist-modify-public" if visibility == Playlist.Visibility.PUBLIC else "playlist-modify-private"
+
+
 def _snapshot(playlist: Playlist, code: int = status.HTTP_200_OK) -> Response:
     return Response({"snapshot_id": playlist.snapshot_id}, status=code)
 
@@ -54,6 +64,22 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
     """
 
     http_method_names = ["get", "post", "patch", "put", "delete", "head", "options"]
+    # A write needs the scope of the playlist's visibility too (see _playlist): either one opens the door.
+    oauth_scopes = {
+        "list": None,
+        "retrieve": None,
+        "items:GET": None,
+        "collaborators:GET": None,
+        **dict.fromkeys(
+            ("create", "update", "partial_update", "destroy", "items", "item_move", "collaborators", "collaborator"),
+            PLAYLIST_MODIFY,
+        ),
+        "share": PLAYLIST_MODIFY,
+        "cover": "ugc-image-upload",
+        "copy": "playlist-modify-private",
+        "followers": "user-follow-modify",
+    }
+    oauth_viewer_scope = "playlist-read-private"
 
     def get_queryset(self) -> QuerySet[Playlist]:
         return selectors.playlist_list(viewer=_user(self.request))
@@ -70,7 +96,11 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
             raise exceptions.NotFound("No such playlist.") from None
 
     def _playlist(self) -> Playlist:
-        return self.get_object()
+        """The playlist the URL names; to change it, a token needs the scope of its visibility."""
+        playlist = self.get_object()
+        if self.request.method not in permissions.SAFE_METHODS and self.action != "followers":
+            scope_require(self.request, _modify_scope(playlist.visibility))
+        return playlist
 
     def _detail(self, playlist: Playlist, code: int = status.HTTP_200_OK) -> Response:
         fresh = selectors.playlist_detail(playlist_id=playlist.pk, viewer=_user(self.request))
@@ -91,6 +121,7 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         data.pop("snapshot_id", None)
         if "name" not in data:
             raise exceptions.ValidationError({"name": ["This field is required."]})
+        scope_require(request, _modify_scope(data.get("visibility", Playlist.Visibility.PUBLIC)))
         playlist = services.playlist_create(owner=_user(request), **data)
         return self._detail(playlist, status.HTTP_201_CREATED)
 
@@ -101,6 +132,8 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         snapshot_id = data.pop("snapshot_id", None)
+        if "visibility" in data:
+            scope_require(request, _modify_scope(data["visibility"]))
         playlist = services.playlist_update(playlist=playlist, by=_user(request), snapshot_id=snapshot_id, **data)
         return self._detail(playlist)
 
@@ -237,6 +270,8 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
 class SharedPlaylistView(APIView):
     """A playlist opened by its share link's token (public or unlisted ones only)."""
 
+    oauth_scopes = {"GET": None}
+
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(responses=s.PlaylistDetailSerializer)
@@ -265,6 +300,8 @@ def _sort_parameter(part: str) -> OpenApiParameter:
 class MyPlaylistsView(generics.ListAPIView):
     """Your playlists, those you collaborate on, and those you follow; most recently changed first unless sorted."""
 
+    oauth_scopes = {"GET": "playlist-read-private"}
+
     serializer_class = s.PlaylistSerializer
     permission_classes = [permissions.IsAuthenticated]
 
@@ -276,6 +313,8 @@ class MyPlaylistsView(generics.ListAPIView):
 
 class UserPlaylistsView(generics.ListAPIView):
     """Someone's public playlists."""
+
+    oauth_scopes = {"GET": None}
 
     serializer_class = s.PlaylistSerializer
     permission_classes = [permissions.AllowAny]
@@ -289,10 +328,21 @@ class UserPlaylistsView(generics.ListAPIView):
         return selectors.playlist_list_public(owner=owner)
 
 
+class _LibraryMetadata(SimpleMetadata):
+    """OPTIONS on a part of the library: PUT and DELETE take a list of ids, not one of the rows listed.
+
+    DRF's own would describe PUT by fetching the object it replaces, and a part of the library has none.
+    """
+
+    def determine_actions(self, request: Request, view: APIView) -> dict[str, Any]:
+        return dict.fromkeys(("PUT", "DELETE"), self.get_serializer_info(s.IdsSerializer()))
+
+
 class _LibraryView(generics.ListAPIView):
     """A part of your library: list it (GET), add to it (PUT) or take from it (DELETE) by ids."""
 
     permission_classes = [permissions.IsAuthenticated]
+    metadata_class = _LibraryMetadata
     add: Any
     remove: Any
     ids_name: str
@@ -316,6 +366,8 @@ class _LibraryView(generics.ListAPIView):
 class LikedTracksView(_LibraryView):
     """Your liked songs, newest first unless sorted; like (PUT) or unlike (DELETE) tracks by id."""
 
+    oauth_scopes = {"GET": "user-library-read", "PUT": "user-library-modify", "DELETE": "user-library-modify"}
+
     serializer_class = s.LikedTrackSerializer
     add, remove, ids_name = library.tracks_like, library.tracks_unlike, "track_ids"
 
@@ -327,6 +379,8 @@ class LikedTracksView(_LibraryView):
 @extend_schema_view(get=extend_schema(parameters=[_sort_parameter("albums")]))
 class SavedAlbumsView(_LibraryView):
     """Your saved albums, newest first unless sorted; save (PUT) or remove (DELETE) albums by id."""
+
+    oauth_scopes = {"GET": "user-library-read", "PUT": "user-library-modify", "DELETE": "user-library-modify"}
 
     serializer_class = s.SavedAlbumSerializer
     add, remove, ids_name = library.albums_save, library.albums_unsave, "album_ids"
@@ -340,6 +394,8 @@ class SavedAlbumsView(_LibraryView):
 class FollowedArtistsView(_LibraryView):
     """The artists you follow, newest first unless sorted; follow (PUT) or unfollow (DELETE) artists by id."""
 
+    oauth_scopes = {"GET": "user-follow-read", "PUT": "user-follow-modify", "DELETE": "user-follow-modify"}
+
     serializer_class = s.FollowedArtistSerializer
     add, remove, ids_name = library.artists_follow, library.artists_unfollow, "artist_ids"
 
@@ -352,6 +408,10 @@ class LibraryContainsView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
     kind = "track"
+
+    @property
+    def oauth_scopes(self) -> dict[str, str]:
+        return {"GET": "user-follow-read" if self.kind == "artist" else "user-library-read"}
 
     @extend_schema(
         parameters=[OpenApiParameter("ids", OpenApiTypes.STR, description="Comma-separated ids, up to 50.")],

@@ -19,6 +19,8 @@ from search.api import serializers as s
 class NewReleasesView(ListAPIView):
     """The newest published albums, newest first."""
 
+    oauth_scopes = {"GET": None}
+
     permission_classes = [AllowAny]
     serializer_class = AlbumSerializer
     queryset = Album.objects.none()  # for the schema: the rows come from the browse cache
@@ -30,6 +32,8 @@ class NewReleasesView(ListAPIView):
 class ChartView(ListAPIView):
     """The most played tracks of the whole catalog."""
 
+    oauth_scopes = {"GET": None}
+
     permission_classes = [AllowAny]
     serializer_class = TrackSerializer
     queryset = Track.objects.none()  # for the schema: the rows come from the browse cache
@@ -40,6 +44,8 @@ class ChartView(ListAPIView):
 
 class ArtistBrowseView(APIView):
     """An artist's page: top tracks, albums by type, where they feature, and related artists."""
+
+    oauth_scopes = {"GET": None}
 
     permission_classes = [AllowAny]
 
@@ -61,6 +67,8 @@ class ArtistBrowseView(APIView):
 
 class GenreBrowseView(APIView):
     """A genre's page: its most played tracks and its newest albums."""
+
+    oauth_scopes = {"GET": None}
 
     permission_classes = [AllowAny]
 

@@ -29,6 +29,9 @@ class SearchView(APIView):
     public ones plus the caller's own.
     """
 
+    oauth_scopes = {"GET": None}
+    oauth_viewer_scope = "playlist-read-private"
+
     permission_classes = [AllowAny]
 
     @extend_schema(parameters=[s.SearchParamsSerializer], responses=s.SearchResultsSerializer)
@@ -62,6 +65,9 @@ class SearchView(APIView):
 class SuggestView(APIView):
     """The best few matches of any kind for what has been typed so far, for a search box."""
 
+    oauth_scopes = {"GET": None}
+    oauth_viewer_scope = "playlist-read-private"
+
     permission_classes = [AllowAny]
 
     @extend_schema(
@@ -88,6 +94,8 @@ class RecentSearchesView(APIView):
 
     Add one (POST), or clear them all (DELETE).
     """
+
+    oauth_scopes = {"GET": "user-read-recently-played", "POST": "user-modify-private", "DELETE": "user-modify-private"}
 
     permission_classes = [IsAuthenticated]
 

@@ -68,6 +68,11 @@ def _state_response(snapshot: dict[str, Any]) -> Response:
 class PlayerCommand(APIView):
     """A command on the listener's playback: validate the body, run one service, answer the new state."""
 
+    oauth_scopes = {
+        "GET": "user-read-playback-state",
+        **dict.fromkeys(("POST", "PUT", "DELETE"), "user-modify-playback-state"),
+    }
+
     permission_classes = [permissions.IsAuthenticated]
     body_class: type[serializers.Serializer] | None = None
 
@@ -215,6 +220,9 @@ class VolumeView(PlayerCommand):
 class StateReportView(PlayerCommand):
     """What the playing device reports, every few seconds and on every change."""
 
+    # The playing device's own reports: part of playing.
+    oauth_scopes = {"PUT": "streaming"}
+
     body_class = s.StateReportSerializer
     put = _command("put", body_class, "Report the position from the playing device")
 
@@ -259,6 +267,8 @@ class QueueView(PlayerCommand):
 
 class DevicesView(APIView):
     """Your devices (GET), or this one added or renamed (POST)."""
+
+    oauth_scopes = {"GET": "user-read-playback-state", "POST": "streaming"}
 
     permission_classes = [permissions.IsAuthenticated]
 
