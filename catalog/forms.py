@@ -7,7 +7,6 @@ from django import forms
 from django.db.models import Q
 
 from accounts.models import User
-from accounts.selectors import user_find
 from catalog.models import Album, Artist, ArtistMembership, Track
 
 IMAGE_ACCEPT = "image/jpeg,image/png,image/webp"
@@ -118,21 +117,16 @@ class UploadForm(forms.Form):
     )
 
 
-def _person(identifier: str) -> User:
-    user = user_find(identifier=identifier)
-    if user is None:
-        raise forms.ValidationError(f"Nobody is called “{identifier}” here.")
-    return user
-
-
 class MemberAddForm(forms.Form):
+    """Whom to invite: a username or an address, as typed (the invitation service reads it)."""
+
     user = forms.CharField(
-        label="Username or email", max_length=254, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label="Username or e-mail address",
+        max_length=254,
+        help_text="They get an e-mail with a link, and become a member once they accept.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
-
-    def clean_user(self) -> User:
-        return _person(self.cleaned_data["user"].strip())
 
 
 class MemberRoleForm(forms.Form):

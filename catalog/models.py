@@ -170,3 +170,47 @@ class Track(models.Model):
     @property
     def duration_seconds(self) -> float | None:
         return None if self.duration_ms is None else self.duration_ms / 1000
+
+
+class ArtistInvitation(models.Model):
+    """An owner's offer to someone to help run an artist: a membership once the person accepts.
+
+    It names an account by its username (``user``) or an address (``email``,
+    lower-cased), one or the other. Only a pending invitation is kept: one
+    answered, revoked or past ``expires_at`` is deleted. ``token_hash`` is the
+    SHA-256 of the secret in the mailed link; the secret itself is never stored.
+    """
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="artist_invitations"
+    )
+    email = models.EmailField(blank=True)
+    invitee = models.CharField(max_length=254, help_text="The username or address as the owner typed it.")
+    role = models.CharField(max_length=16, choices=ArtistMembership.Role.choices, default=ArtistMembership.Role.EDITOR)
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["artist", "user"], condition=Q(user__isnull=False), name="catalog_invitation_user_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["artist", "email"], condition=~Q(email=""), name="catalog_invitation_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(email="")) | (Q(user__isnull=True) & ~Q(email="")),
+                name="catalog_invitation_user_or_email",
+            ),
+            models.CheckConstraint(condition=Q(role__in=["owner", "editor"]), name="catalog_invitation_role_valid"),
+        ]
+        indexes = [models.Index(fields=["email"], name="catalog_invitation_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} invited to {self.artist_id}"

@@ -1,10 +1,11 @@
 """Reads on the catalog, each tuned for the page or endpoint that uses it."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.access import albums_visible_to, artists_editable_by, tracks_visible_to
-from catalog.models import Album, Artist, ArtistMembership, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Track
 
 
 def artist_list() -> QuerySet[Artist]:
@@ -22,6 +23,38 @@ def membership_list(*, user: User) -> QuerySet[ArtistMembership]:
 
 def artist_members(*, artist_id: int) -> QuerySet[ArtistMembership]:
     return ArtistMembership.objects.filter(artist_id=artist_id).select_related("user").order_by("role", "created_at")
+
+
+def artist_invitation_list(*, artist_id: int) -> QuerySet[ArtistInvitation]:
+    """The artist's invitations waiting for an answer, newest first (for its owners)."""
+    pending = ArtistInvitation.objects.filter(artist_id=artist_id, expires_at__gt=timezone.now())
+    return pending.select_related("invited_by").order_by("-created_at", "-id")
+
+
+def _addressed_to(user: User) -> Q:
+    return Q(user_id=user.pk) | Q(email=user.email.lower()) if user.email else Q(user_id=user.pk)
+
+
+def artist_invitations_for(*, user: User) -> QuerySet[ArtistInvitation]:
+    """The invitations waiting for ``user``'s answer: to their username, or to their current address."""
+    if not user.is_authenticated:
+        return ArtistInvitation.objects.none()
+    pending = ArtistInvitation.objects.filter(_addressed_to(user), expires_at__gt=timezone.now())
+    return pending.select_related("artist", "invited_by").order_by("-created_at", "-id")
+
+
+def artist_invitations_answerable(*, user: User, token_hash: str = "") -> QuerySet[ArtistInvitation]:
+    """The pending invitations ``user`` may accept or decline.
+
+    Those to their username; and those to their current address when
+    ``token_hash`` is the one of the mailed link, which proves the address.
+    """
+    if not user.is_authenticated:
+        return ArtistInvitation.objects.none()
+    mine = Q(user_id=user.pk)
+    if token_hash and user.email:
+        mine |= Q(email=user.email.lower(), token_hash=token_hash)
+    return ArtistInvitation.objects.filter(mine, expires_at__gt=timezone.now()).select_related("artist", "invited_by")
 
 
 def _tracks(viewer: User) -> QuerySet[Track]:

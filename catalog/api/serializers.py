@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.artwork import ARTWORK_SIZES, artwork_url
-from catalog.models import Album, Artist, ArtistMembership, Genre, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
 
 User = get_user_model()
 
@@ -62,8 +62,72 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class MemberAddSerializer(serializers.Serializer):
-    user = serializers.CharField(help_text="Username or email address of the person to add.")
+    user = serializers.CharField(
+        max_length=254, help_text="Username or e-mail address of the person to invite: a member once they accept."
+    )
     role = serializers.ChoiceField(choices=ArtistMembership.Role.choices, default=ArtistMembership.Role.EDITOR)
+
+
+@extend_schema_field({"type": "string", "enum": ["pending"]})
+class PendingStatusField(serializers.Field):
+    """Answered, revoked and expired invitations are deleted: every one shown waits for an answer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, source="*", **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return "pending"
+
+
+class ArtistInvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the artist's owners see it: the person as they typed them, nothing more."""
+
+    invitee = serializers.CharField(read_only=True, help_text="The username or address as it was typed.")
+    status = PendingStatusField()
+
+    class Meta:
+        model = ArtistInvitation
+        fields = ("id", "invitee", "role", "status", "created_at", "expires_at")
+        read_only_fields = fields
+
+
+class MyArtistInvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the person invited sees it."""
+
+    artist = ArtistRefSerializer(read_only=True)
+    invited_by = serializers.CharField(source="invited_by.public_name", read_only=True, allow_null=True, default=None)
+    status = PendingStatusField()
+    answer_with_link = serializers.SerializerMethodField(
+        help_text="True when it was sent to your address: accept or decline it with the token of the mailed link."
+    )
+
+    class Meta:
+        model = ArtistInvitation
+        fields = ("id", "artist", "role", "invited_by", "status", "created_at", "expires_at", "answer_with_link")
+        read_only_fields = fields
+
+    def get_answer_with_link(self, invitation: ArtistInvitation) -> bool:
+        return invitation.user_id is None
+
+
+class InvitationAnswerSerializer(serializers.Serializer):
+    token = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="The last part of the mailed link: needed for an invitation sent to your address.",
+    )
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    """One of your memberships: the artist and your role in it."""
+
+    artist = ArtistRefSerializer(read_only=True)
+
+    class Meta:
+        model = ArtistMembership
+        fields = ("artist", "role", "created_at")
+        read_only_fields = fields
 
 
 class MemberRoleSerializer(serializers.Serializer):

@@ -9,5 +9,7 @@ router.register("albums", views.AlbumViewSet, basename="album")
 router.register("tracks", views.TrackViewSet, basename="track")
 router.register("uploads", views.UploadViewSet, basename="upload")
 router.register("genres", views.GenreViewSet, basename="genre")
+router.register(r"artists/(?P<artist_pk>\d+)/invitations", views.ArtistInvitationViewSet, basename="artist-invitation")
+router.register("me/artist-invitations", views.MyArtistInvitationViewSet, basename="my-artist-invitation")
 
 urlpatterns = router.urls

@@ -106,12 +106,16 @@ def artist_member_remove(*, artist: Artist, by: User, user: User) -> None:
 
 @transaction.atomic
 def artist_ownership_transfer(*, artist: Artist, by: User, to: User) -> None:
-    """``to`` becomes an owner (joining if need be) and ``by`` steps down to editor."""
+    """``to``, a member already, becomes an owner and ``by`` steps down to editor.
+
+    Nobody joins an artist this way: people join by accepting an invitation.
+    """
     require_manage(artist_id=artist.pk, user=by)
     if by.pk == to.pk:
         raise ValidationError("You already own this artist.", code="same_user")
     _owners_left(artist)
-    ArtistMembership.objects.update_or_create(artist=artist, user=to, defaults={"role": Role.OWNER})
+    if not ArtistMembership.objects.filter(artist=artist, user=to).update(role=Role.OWNER):
+        raise ValidationError("Only a member can become owner: invite them first.", code="not_member")
     ArtistMembership.objects.filter(artist=artist, user=by).update(role=Role.EDITOR)
 
 

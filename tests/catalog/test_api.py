@@ -165,9 +165,12 @@ def test_every_write_needs_the_right_member(
 def test_members_are_managed_by_owners_and_one_owner_always_stays(artist, owner, editor, stranger):
     api = client_for(owner)
 
-    added = api.post(f"/api/v1/artists/{artist.pk}/members/", {"user": stranger.email, "role": "editor"}, format="json")
-    assert added.status_code == 201
-    assert {m["username"]: m["role"] for m in added.json()} == {
+    invited = api.post(f"/api/v1/artists/{artist.pk}/members/", {"user": "stranger", "role": "editor"}, format="json")
+    assert invited.status_code == 202
+    accepted = client_for(stranger).post(f"/api/v1/me/artist-invitations/{invited.json()['id']}/accept/")
+    assert accepted.status_code == 200
+    listed = api.get(f"/api/v1/artists/{artist.pk}/members/").json()["results"]
+    assert {m["username"]: m["role"] for m in listed} == {
         "owner": "owner",
         "editor": "editor",
         "stranger": "editor",

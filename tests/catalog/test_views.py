@@ -482,18 +482,23 @@ def _members(artist: Artist) -> dict[str, str]:
     return dict(artist.memberships.values_list("user__username", "role"))
 
 
-def test_an_owner_adds_an_editor_by_email(client, owner, artist):
-    UserFactory(username="grace", email="grace@example.com")
+def test_an_owner_invites_an_editor_who_joins_on_accepting(client, owner, artist):
+    grace = UserFactory(username="grace", email="grace@example.com")
     client.force_login(owner)
 
     response = client.post(
-        reverse("studio:members", args=[artist.slug]), {"user": "GRACE@example.com", "role": "editor"}, follow=True
+        reverse("studio:members", args=[artist.slug]), {"user": "grace", "role": "editor"}, follow=True
     )
 
-    assert _members(artist) == {"owner": "owner", "grace": "editor"}
-    assert "is now a member of Aurora Fields." in page(response)
+    assert "grace is invited: they become a member of Aurora Fields once they accept." in page(response)
+    assert _members(artist) == {"owner": "owner"}
     response = client.post(reverse("studio:members", args=[artist.slug]), {"user": "nobody", "role": "editor"})
     assert "Nobody is called “nobody” here." in page(response)
+
+    client.force_login(grace)
+    invitation = grace.artist_invitations.get()
+    client.post(reverse("studio:invitation_answer", args=[invitation.pk]), {"answer": "accept"})
+    assert _members(artist) == {"owner": "owner", "grace": "editor"}
 
 
 def test_an_editor_cannot_add_members(client, artist, editor):
