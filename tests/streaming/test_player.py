@@ -317,6 +317,32 @@ def test_an_offset_outside_the_tracks_is_a_400(api, tracks):
     assert "offset" in response.json()["error"]["details"]
 
 
+BEYOND_64_BITS = 2**63  # the first id no row can have: SQLite cannot even be asked about it
+TOO_BIG = ["Ensure this value is less than or equal to 9223372036854775807."]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "details"),
+    [
+        ("put", "play/", {"device_id": LAPTOP, "tracks": [BEYOND_64_BITS]}, {"tracks": {"0": TOO_BIG}}),
+        ("put", "play/", {"device_id": LAPTOP, "offset": {"track": BEYOND_64_BITS}}, {"offset": {"track": TOO_BIG}}),
+        ("post", "queue/", {"track": BEYOND_64_BITS}, {"track": TOO_BIG}),
+        ("put", "queue/", {"tracks": [BEYOND_64_BITS]}, {"tracks": {"0": TOO_BIG}}),
+    ],
+)
+def test_an_id_beyond_64_bits_is_a_400_and_changes_nothing(api, tracks, method, path, body, details):
+    before = _play(api, tracks)
+    if "offset" in body:
+        body = {**body, "tracks": tracks}
+
+    response = getattr(api, method)(f"/api/v1/me/player/{path}", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == details
+    after = _state(api).json()
+    assert (after["version"], after["item"]["id"], after["queue_length"]) == (before["version"], tracks[0], 0)
+
+
 def test_resuming_with_nothing_to_resume_is_a_409(api):
     response = _put(api, "play/", {"device_id": LAPTOP})
 
