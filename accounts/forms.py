@@ -18,6 +18,13 @@ class SignUpForm(UserCreationForm):
 
 class AccountForm(forms.ModelForm):
     avatar = forms.ImageField(required=False, help_text="JPEG, PNG or WebP; cropped to a square.")
+    current_password = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed to change your email address. The new address gets a link to confirm it.",
+    )
+    field_order = ("display_name", "email", "current_password", "avatar")
 
     class Meta:
         model = User

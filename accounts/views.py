@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from accounts import services
+from accounts import selectors, services
 from accounts.auth import AuthenticatedHttpRequest
 from accounts.forms import AccountForm, PreferencesForm, SignUpForm
+from accounts.models import User
 
 
 @require_http_methods(["GET", "POST"])
@@ -44,14 +48,61 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             **{name: account_form.cleaned_data[name] for name in AccountForm.Meta.fields},
             **{name: preferences_form.cleaned_data[name] for name in PreferencesForm.Meta.fields},
         }
+        asked_email = User.objects.normalize_email(changes["email"]).strip()
         try:
-            services.account_update(user=user, avatar=account_form.cleaned_data.get("avatar"), **changes)
+            services.account_update(
+                user=user,
+                avatar=account_form.cleaned_data.get("avatar"),
+                request=request,
+                current_password=account_form.cleaned_data["current_password"],
+                **changes,
+            )
         except ValidationError as exc:
             account_form.add_error(None, exc)
         else:
             messages.success(request, "Your settings are saved.")
+            if asked_email != user.email:
+                messages.info(request, f"To change your email address, open the link we sent to {asked_email}.")
             return redirect("accounts:settings")
     # A refused form leaves the instances half-changed: show what is stored.
     user.refresh_from_db()
-    context = {"account_form": account_form, "preferences_form": preferences_form, "profile": user.profile}
+    context = {
+        "account_form": account_form,
+        "preferences_form": preferences_form,
+        "profile": user.profile,
+        "pending_email": selectors.email_change_pending(user=user),
+    }
     return render(request, "accounts/settings.html", context)
+
+
+@require_http_methods(["GET"])
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link sent to a new email address: opening it makes the change."""
+    try:
+        user = services.email_change_confirm(token=token, base_url=request.build_absolute_uri("/"))
+    except ValidationError as exc:
+        context = {"message": " ".join(exc.messages)}
+        return render(request, "accounts/email_change_failed.html", context, status=400)
+    return render(request, "accounts/email_change_done.html", {"email": user.email})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's, which asks for the old password; the new one also revokes every token the account's apps hold."""
+
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_tokens_revoke(user=form.user)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; the new password also revokes every token the account's apps hold."""
+
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: SetPasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        services.user_tokens_revoke(user=form.user)
+        return response

@@ -18,6 +18,13 @@ class TokenSerializer(serializers.Serializer):
     scope = serializers.CharField()
 
 
+class PasswordChangeSerializer(serializers.Serializer):
+    current_password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    new_password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False, help_text="Held to the site's password rules."
+    )
+
+
 class MeSerializer(serializers.ModelSerializer):
     """The signed-in person: account, plan and listening preferences in one object."""
 
@@ -32,6 +39,13 @@ class MeSerializer(serializers.ModelSerializer):
     private_session = serializers.BooleanField(source="profile.private_session", required=False)
     language = serializers.ChoiceField(source="profile.language", choices=settings.LANGUAGES, required=False)
     avatar_url = serializers.SerializerMethodField()
+    current_password = serializers.CharField(
+        write_only=True,
+        required=False,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Required to change `email`.",
+    )
 
     class Meta:
         model = User
@@ -50,6 +64,7 @@ class MeSerializer(serializers.ModelSerializer):
             "explicit_content",
             "private_session",
             "language",
+            "current_password",
         )
         read_only_fields = ("id", "username", "date_joined")
 

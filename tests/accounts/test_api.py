@@ -126,10 +126,10 @@ def test_patch_me_with_a_taken_email_is_refused(api):
     UserFactory(email="taken@example.com")
     api.force_authenticate(UserFactory())
 
-    response = api.patch("/api/v1/me/", {"email": "TAKEN@example.com"}, format="json")
+    response = api.patch("/api/v1/me/", {"email": "TAKEN@example.com", "current_password": PASSWORD}, format="json")
 
     assert response.status_code == 400
-    assert "email" in response.json()["error"]["details"]
+    assert response.json()["error"]["details"] == {"email": ["An account with this email address already exists."]}
 
 
 @pytest.mark.django_db
