@@ -23,13 +23,24 @@ from accounts.auth import AuthenticatedHttpRequest
 from accounts.oauth import redirect_uri_acceptable
 
 GRANTS = [
-    (Application.GRANT_AUTHORIZATION_CODE, "Authorization code with PKCE: the app acts for listeners who allow it"),
-    (Application.GRANT_CLIENT_CREDENTIALS, "Client credentials: the app reads public music only, for no listener"),
+    (Application.GRANT_AUTHORIZATION_CODE, "Authorization code (PKCE): for listeners"),
+    (Application.GRANT_CLIENT_CREDENTIALS, "Client credentials: public music only"),
 ]
 
 
 class ApplicationForm(forms.ModelForm):
-    authorization_grant_type = forms.ChoiceField(choices=GRANTS, label="How the app signs in")
+    authorization_grant_type = forms.ChoiceField(
+        choices=GRANTS,
+        label="How the app signs in",
+        help_text="With an authorization code, the app acts for each listener who allows it, within what they "
+        "allowed. With client credentials, it acts for no one and reads only what anyone may hear.",
+    )
+    client_type = forms.ChoiceField(
+        choices=Application.CLIENT_TYPES,
+        initial=Application.CLIENT_PUBLIC,
+        label="Client type",
+        help_text="Confidential if the app keeps a secret on a server; public for browser and mobile apps.",
+    )
     redirect_uris = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -39,11 +50,7 @@ class ApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Application
-        fields = ("name", "client_type", "authorization_grant_type", "redirect_uris")
-        labels = {"client_type": "Client type"}
-        help_texts = {
-            "client_type": "Confidential if the app keeps a secret on a server; public for browser and mobile apps.",
-        }
+        fields = ("name", "authorization_grant_type", "client_type", "redirect_uris")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from oauth2_provider.models import AccessToken, Application
 
 from accounts.models import User
 from catalog.models import Album, Genre
@@ -54,6 +55,16 @@ def _listener_with(size: int) -> tuple[User, dict[str, str]]:
         Play(user=listener, track_id=track_id, counted=True, started_at=now - timedelta(minutes=n))
         for n, track_id in enumerate(track_ids)
     )
+    for n in range(size):  # apps the listener allowed, each with a token
+        app = Application.objects.create(
+            name=f"App {size}-{n}",
+            client_type=Application.CLIENT_PUBLIC,
+            authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
+            redirect_uris="https://app.example.com/cb",
+        )
+        AccessToken.objects.create(
+            user=listener, application=app, token=f"t-{size}-{n}", scope="streaming", expires=now + timedelta(hours=1)
+        )
     search_rebuild()
     return listener, {
         "home": "/",
@@ -72,6 +83,7 @@ def _listener_with(size: int) -> tuple[User, dict[str, str]]:
         "recently played": "/library/recent/",
         "profile": f"/users/{friend.username}/",
         "account": "/accounts/settings/",
+        "connected apps": "/accounts/apps/",
     }
 
 
