@@ -392,9 +392,8 @@
       return; // another track was asked for meanwhile
     }
     const hls = await attach(grant);
-    loaded = { item: item, grant: grant, hls: hls };
+    loaded = { item: item, grant: grant, hls: hls, playToken: grant.play_token };
     loading = null;
-    playId = null;
     heard = 0;
     applyVolume();
     if (positionMs > 0) {
@@ -509,29 +508,51 @@
     }
   }
 
-  let playId = null;
   let heard = 0;
   let lastTime = 0;
   let lastPlayReport = 0;
 
+  // One stream grant is one play: every report of a play sends back the receipt (play_token) of its
+  // grant, never longer than the track. Once the play is over, listening again asks for a new grant.
   function reportPlay(final) {
     if (!loaded || heard < 1000) {
       return;
     }
-    const body = { track: loaded.item.id, ms_played: Math.round(heard), ended: Boolean(final && audio.ended) };
-    if (playId) {
-      body.play_id = playId;
+    if (!loaded.playToken) {
+      renewReceipt(loaded);
+      return;
     }
+    const body = {
+      track: loaded.item.id,
+      play_token: loaded.playToken,
+      ms_played: Math.min(Math.round(heard), loaded.grant.duration_ms || Infinity),
+      ended: Boolean(final && audio.ended),
+    };
     lastPlayReport = performance.now();
-    call("POST", "plays/", body, { keepalive: final }).then((answer) => {
-      if (answer.ok && answer.data && !playId) {
-        playId = answer.data.play_id;
-      }
-    });
+    call("POST", "plays/", body, { keepalive: final });
     if (final) {
       heard = 0;
-      playId = null;
+      loaded.playToken = null;
+      const cached = grants.get(loaded.item.id);
+      if (cached && cached.play_token === body.play_token) {
+        grants.delete(loaded.item.id); // its receipt is spent
+      }
     }
+  }
+
+  function renewReceipt(current) {
+    if (current.playToken || current.renewing) {
+      return;
+    }
+    current.renewing = true;
+    grantFor(current.item.id)
+      .then((grant) => {
+        current.playToken = grant.play_token;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        current.renewing = false;
+      });
   }
 
   audio.addEventListener("timeupdate", () => {
@@ -549,6 +570,9 @@
   });
 
   audio.addEventListener("play", () => {
+    if (loaded) {
+      renewReceipt(loaded); // played again after its play was over (repeat, or back on this device)
+    }
     render();
   });
 
