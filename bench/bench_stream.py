@@ -107,6 +107,8 @@ def services_env() -> dict[str, str]:
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
     env["DEBUG"] = "false"
     env["ALLOWED_HOSTS"] = "127.0.0.1"
+    # Plain HTTP on loopback, with no TLS to redirect to.
+    env["SECURE_SSL_REDIRECT"] = "false"
     # One listener does every request here; the per-user rate (1200/minute) would cut a
     # second run short. The throttle still runs (one cache read and write a request).
     env["API_THROTTLE_USER"] = "100000/minute"

@@ -162,6 +162,11 @@ def test_no_template_holds_an_inline_script_handler_or_style():
 
     assert {name: hits for name, hits in found.items() if hits} == {}
     assert len(found) > 50
+    # Nor does htmx write a <style> of its own or evaluate anything.
+    meta = re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", (ROOT / "templates" / "base.html").read_text())
+    assert meta is not None
+    config = json.loads(meta[1])
+    assert (config["includeIndicatorStyles"], config["allowEval"]) == (False, False)
 
 
 def test_the_permissions_policy_is_written_as_browsers_read_it():
