@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from catalog.artwork import ARTWORK_SIZES, artwork_url
 from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
+from core.ids import IdField
 
 User = get_user_model()
 
@@ -18,7 +19,11 @@ User = get_user_model()
     }
 )
 class ArtworkField(serializers.Field):
-    """Every size of an artwork as ``{"64": url, "300": url, "640": url}``, or null."""
+    """Every size of an artwork as ``{"64": url, "300": url, "640": url}``, or null.
+
+    The URLs are absolute, as the schema says: storage on disk answers a path
+    (``/media/...``), which is made a URL on the host the request came to.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True
@@ -27,7 +32,11 @@ class ArtworkField(serializers.Field):
     def to_representation(self, value: Any) -> dict[str, str] | None:
         if not value:
             return None
-        return {str(size): artwork_url(value.name, size) for size in ARTWORK_SIZES}
+        urls = {str(size): artwork_url(value.name, size) for size in ARTWORK_SIZES}
+        request = self.context.get("request")
+        if request is None:
+            return urls
+        return {size: request.build_absolute_uri(url) for size, url in urls.items()}
 
 
 class GenreSerializer(serializers.ModelSerializer):
@@ -147,7 +156,7 @@ class AlbumRefSerializer(serializers.ModelSerializer):
 class TrackSerializer(serializers.ModelSerializer):
     artist = ArtistRefSerializer(read_only=True)
     featured_artists = ArtistRefSerializer(many=True, read_only=True)
-    album = AlbumRefSerializer(read_only=True)
+    album = AlbumRefSerializer(read_only=True, allow_null=True, help_text="Null while the track is on no album.")
     genres = GenreSerializer(many=True, read_only=True)
 
     class Meta:
@@ -180,7 +189,7 @@ class UploadSerializer(TrackSerializer):
 
 
 class UploadCreateSerializer(serializers.Serializer):
-    artist = serializers.IntegerField(help_text="Id of the artist the track is uploaded for.")
+    artist = IdField(help_text="Id of the artist the track is uploaded for.")
     file = serializers.FileField(help_text="An audio file: MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF.")
 
 
@@ -227,7 +236,7 @@ class AlbumDetailSerializer(AlbumSerializer):
 
 
 class AlbumWriteSerializer(serializers.Serializer):
-    artist = serializers.IntegerField(help_text="Id of the artist (on creation only).", required=False)
+    artist = IdField(help_text="Id of the artist (on creation only).", required=False)
     title = serializers.CharField(max_length=300, required=False)
     album_type = serializers.ChoiceField(choices=Album.Type.choices, required=False)
     release_date = serializers.DateField(required=False, allow_null=True)
@@ -238,12 +247,12 @@ class AlbumWriteSerializer(serializers.Serializer):
 
 
 class AlbumTracksAddSerializer(serializers.Serializer):
-    track_ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=500)
+    track_ids = serializers.ListField(child=IdField(), min_length=1, max_length=500)
     disc_number = serializers.IntegerField(min_value=1, max_value=99, default=1)
 
 
 class AlbumOrderItemSerializer(serializers.Serializer):
-    track = serializers.IntegerField()
+    track = IdField()
     disc = serializers.IntegerField(min_value=1, max_value=99, default=1)
 
 

@@ -53,3 +53,33 @@ def test_odd_input_never_500(method, path, body, artist, owner):
     assert response.status_code < 500, (url, response.status_code)
     if response.status_code >= 400 and response.content:
         assert "error" in response.json(), response.content[:200]
+
+
+BEYOND_64_BITS = 2**63  # the first id no row can have: SQLite cannot even be asked about it
+TOO_BIG = ["Ensure this value is less than or equal to 9223372036854775807."]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/api/v1/albums/", "artist"), ("/api/v1/tracks/", "artist"), ("/api/v1/tracks/", "album")],
+)
+def test_a_filter_on_an_id_beyond_64_bits_is_a_400(path, field):
+    response = APIClient().get(path, {field: BEYOND_64_BITS})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {field: TOO_BIG}
+
+
+@pytest.mark.django_db
+def test_adding_a_track_id_beyond_64_bits_to_an_album_is_a_400_and_adds_nothing(artist, owner):
+    album = album_create(artist_id=artist.pk, by=owner, title="A")
+    track = Track.objects.create(title="t", artist=artist, original="x.mp3")
+    api = APIClient()
+    api.force_authenticate(owner)
+
+    response = api.post(f"/api/v1/albums/{album.pk}/tracks/", {"track_ids": [track.pk, BEYOND_64_BITS]}, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]["details"] == {"track_ids": {"1": TOO_BIG}}
+    assert list(album.tracks.all()) == []
