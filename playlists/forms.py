@@ -2,8 +2,6 @@
 
 from django import forms
 
-from accounts.models import User
-from accounts.selectors import user_find
 from catalog.forms import IMAGE_ACCEPT
 from playlists.models import Playlist
 from playlists.services import MAX_ID
@@ -35,14 +33,13 @@ class CoverForm(forms.Form):
 
 
 class CollaboratorForm(forms.Form):
-    user = forms.CharField(max_length=254, label="Username or email address")
+    """Whom to invite: a username or an address, as typed (the invitation service reads it)."""
 
-    def clean_user(self) -> User:
-        identifier = self.cleaned_data["user"]
-        user = user_find(identifier=identifier)
-        if user is None:
-            raise forms.ValidationError(f"Nobody is called “{identifier}” here.")
-        return user
+    user = forms.CharField(
+        max_length=254,
+        label="Username or e-mail address",
+        help_text="They get an e-mail with a link, and collaborate once they accept.",
+    )
 
 
 class AddTrackForm(forms.Form):

@@ -163,3 +163,45 @@ class FollowedArtist(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows artist {self.artist_id}"
+
+
+class PlaylistInvitation(models.Model):
+    """The owner's offer to someone to collaborate on a playlist: a collaborator once the person accepts.
+
+    It names an account by its username (``user``) or an address (``email``,
+    lower-cased), one or the other. Only a pending invitation is kept: one
+    answered, revoked or past ``expires_at`` is deleted. ``token_hash`` is the
+    SHA-256 of the secret in the mailed link; the secret itself is never stored.
+    """
+
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="playlist_invitations"
+    )
+    email = models.EmailField(blank=True)
+    invitee = models.CharField(max_length=254, help_text="The username or address as the owner typed it.")
+    token_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["playlist", "user"], condition=Q(user__isnull=False), name="playlists_invitation_user_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["playlist", "email"], condition=~Q(email=""), name="playlists_invitation_email_unique"
+            ),
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(email="")) | (Q(user__isnull=True) & ~Q(email="")),
+                name="playlists_invitation_user_or_email",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="playlists_invitation_email_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.invitee} invited to {self.playlist_id}"

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import User
 from catalog.access import albums_visible_to
@@ -15,6 +16,7 @@ from playlists.models import (
     Playlist,
     PlaylistCollaborator,
     PlaylistFollow,
+    PlaylistInvitation,
     PlaylistItem,
     SavedAlbum,
 )
@@ -38,6 +40,42 @@ def playlist_detail(*, playlist_id: int, viewer: User) -> Playlist:
         .prefetch_related(Prefetch("collaborator_links", queryset=collaborators))
         .get(pk=playlist_id)
     )
+
+
+def playlist_collaborator_list(*, playlist_id: int) -> QuerySet[PlaylistCollaborator]:
+    return (
+        PlaylistCollaborator.objects.filter(playlist_id=playlist_id).select_related("user").order_by("added_at", "id")
+    )
+
+
+def playlist_invitation_list(*, playlist_id: int) -> QuerySet[PlaylistInvitation]:
+    """The playlist's invitations waiting for an answer, newest first (for its owner)."""
+    pending = PlaylistInvitation.objects.filter(playlist_id=playlist_id, expires_at__gt=timezone.now())
+    return pending.order_by("-created_at", "-id")
+
+
+def playlist_invitations_for(*, user: User) -> QuerySet[PlaylistInvitation]:
+    """The invitations waiting for ``user``'s answer: to their username, or to their current address."""
+    if not user.is_authenticated:
+        return PlaylistInvitation.objects.none()
+    addressed = Q(user_id=user.pk) | Q(email=user.email.lower()) if user.email else Q(user_id=user.pk)
+    pending = PlaylistInvitation.objects.filter(addressed, expires_at__gt=timezone.now())
+    return pending.select_related("playlist", "invited_by").order_by("-created_at", "-id")
+
+
+def playlist_invitations_answerable(*, user: User, token_hash: str = "") -> QuerySet[PlaylistInvitation]:
+    """The pending invitations ``user`` may accept or decline.
+
+    Those to their username; and those to their current address when
+    ``token_hash`` is the one of the mailed link, which proves the address.
+    """
+    if not user.is_authenticated:
+        return PlaylistInvitation.objects.none()
+    mine = Q(user_id=user.pk)
+    if token_hash and user.email:
+        mine |= Q(email=user.email.lower(), token_hash=token_hash)
+    pending = PlaylistInvitation.objects.filter(mine, expires_at__gt=timezone.now())
+    return pending.select_related("playlist", "playlist__owner", "invited_by")
 
 
 def playlist_by_share_token(*, token: str) -> Playlist:

@@ -22,9 +22,11 @@ from accounts.models import User
 from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.artwork import ArtworkError
 from catalog.models import Artist
+from catalog.services.invitations import invitation_token_hash
 from playlists import access, selectors
 from playlists.forms import AddTrackForm, CollaboratorForm, CopyForm, CoverForm, MoveForm, PlaylistForm
-from playlists.models import Playlist
+from playlists.models import Playlist, PlaylistInvitation
+from playlists.services import invitations as invitation_services
 from playlists.services import items as item_services
 from playlists.services import library as library_services
 from playlists.services import playlists as services
@@ -137,6 +139,7 @@ def _edit_page(request: AuthenticatedHttpRequest, playlist: Playlist, **forms: A
         "form": forms.get("form") or PlaylistForm(initial=initial),
         "cover_form": forms.get("cover_form") or CoverForm(),
         "collaborator_form": forms.get("collaborator_form") or CollaboratorForm(),
+        "invitations": selectors.playlist_invitation_list(playlist_id=playlist.pk),
         "share_url": (
             request.build_absolute_uri(reverse("playlists:shared", args=[playlist.share_token]))
             if playlist.share_token
@@ -221,12 +224,78 @@ def collaborator_add(request: AuthenticatedHttpRequest, playlist_id: int) -> Htt
     if not form.is_valid():
         return _edit_page(request, playlist, collaborator_form=form)
     try:
-        services.playlist_collaborator_add(playlist=playlist, by=request.user, user=form.cleaned_data["user"])
+        invitation = invitation_services.playlist_invitation_create(
+            playlist=playlist,
+            by=request.user,
+            invitee=form.cleaned_data["user"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as exc:
+        form.add_error("user", exc)
+        return _edit_page(request, playlist, collaborator_form=form)
+    messages.success(
+        request, f"{invitation.invitee} is invited: they may add, remove and reorder tracks once they accept."
+    )
+    return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#collaborators")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthenticatedHttpRequest, playlist_id: int, invitation_id: int) -> HttpResponse:
+    playlist = _owned(request, playlist_id)
+    try:
+        invitation_services.playlist_invitation_revoke(playlist=playlist, by=request.user, invitation_id=invitation_id)
+    except PlaylistInvitation.DoesNotExist:
+        messages.error(request, "That invitation was answered, revoked or has expired already.")
+    else:
+        messages.success(request, "The invitation is revoked: its link no longer works.")
+    return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#collaborators")
+
+
+# Invitations, as the person invited sees them.
+
+
+@login_required
+def invitations(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The invitations to collaborate that wait for the listener's answer."""
+    rows = selectors.playlist_invitations_for(user=request.user)
+    return render(request, "playlists/invitations.html", {"tab": "invitations", "invitations": rows})
+
+
+@login_required
+def invitation(request: AuthenticatedHttpRequest, invitation_id: int, token: str) -> HttpResponse:
+    """Where the mailed link leads: the invitation, to accept or decline, for the account it is for only."""
+    answerable = selectors.playlist_invitations_answerable(user=request.user, token_hash=invitation_token_hash(token))
+    found = get_object_or_404(answerable, pk=invitation_id)
+    return render(request, "playlists/invitation.html", {"invitation": found, "token": token})
+
+
+@login_required
+@require_POST
+def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
+    """Accept or decline, from the invitations page or from the mailed link's page (which sends its token)."""
+    token = request.POST.get("token", "")[:64]
+    answer = request.POST.get("answer")
+    try:
+        if answer == "accept":
+            playlist = invitation_services.playlist_invitation_accept(
+                invitation_id=invitation_id, user=request.user, token=token
+            )
+        elif answer == "decline":
+            invitation_services.playlist_invitation_decline(invitation_id=invitation_id, user=request.user, token=token)
+        else:
+            messages.error(request, "Accept or decline the invitation.")
+            return redirect("playlists:invitations")
+    except PlaylistInvitation.DoesNotExist:
+        raise Http404("No such invitation.") from None
     except ValidationError as exc:
         _refused(request, exc)
-    else:
-        messages.success(request, f"{form.cleaned_data['user'].public_name} may now add, remove and reorder tracks.")
-    return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#collaborators")
+        return redirect("playlists:invitations")
+    if answer == "decline":
+        messages.success(request, "You declined the invitation.")
+        return redirect("playlists:invitations")
+    messages.success(request, f"You now collaborate on “{playlist.name}”: add, remove and reorder its tracks.")
+    return redirect("playlists:detail", playlist_id=playlist.pk)
 
 
 @login_required

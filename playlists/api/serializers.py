@@ -5,8 +5,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import User
-from catalog.api.serializers import AlbumSerializer, ArtistSerializer, ArtworkField, TrackSerializer
-from playlists.models import MAX_ITEMS, FollowedArtist, LikedTrack, Playlist, PlaylistItem, SavedAlbum
+from catalog.api.serializers import AlbumSerializer, ArtistSerializer, ArtworkField, PendingStatusField, TrackSerializer
+from playlists.models import (
+    MAX_ITEMS,
+    FollowedArtist,
+    LikedTrack,
+    Playlist,
+    PlaylistInvitation,
+    PlaylistItem,
+    SavedAlbum,
+)
 from playlists.services import MAX_ID
 from playlists.services.items import MAX_ADD
 from playlists.services.library import MAX_IDS
@@ -148,7 +156,48 @@ class ItemMoveSerializer(serializers.Serializer):
 
 
 class CollaboratorAddSerializer(serializers.Serializer):
-    user = serializers.CharField(max_length=254, help_text="Username or email address of the person to invite.")
+    user = serializers.CharField(
+        max_length=254,
+        help_text="Username or e-mail address of the person to invite: a collaborator once they accept.",
+    )
+
+
+class PlaylistInvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the playlist's owner sees it: the person as they typed them, nothing more."""
+
+    invitee = serializers.CharField(read_only=True, help_text="The username or address as it was typed.")
+    status = PendingStatusField()
+
+    class Meta:
+        model = PlaylistInvitation
+        fields = ("id", "invitee", "status", "created_at", "expires_at")
+        read_only_fields = fields
+
+
+class PlaylistRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Playlist
+        fields = ("id", "name")
+        read_only_fields = fields
+
+
+class MyPlaylistInvitationSerializer(serializers.ModelSerializer):
+    """An invitation to collaborate as the person invited sees it."""
+
+    playlist = PlaylistRefSerializer(read_only=True)
+    invited_by = serializers.CharField(source="invited_by.public_name", read_only=True, allow_null=True, default=None)
+    status = PendingStatusField()
+    answer_with_link = serializers.SerializerMethodField(
+        help_text="True when it was sent to your address: accept or decline it with the token of the mailed link."
+    )
+
+    class Meta:
+        model = PlaylistInvitation
+        fields = ("id", "playlist", "invited_by", "status", "created_at", "expires_at", "answer_with_link")
+        read_only_fields = fields
+
+    def get_answer_with_link(self, invitation: PlaylistInvitation) -> bool:
+        return invitation.user_id is None
 
 
 class CopySerializer(serializers.Serializer):

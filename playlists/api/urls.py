@@ -6,6 +6,10 @@ from playlists.api import views
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("playlists", views.PlaylistViewSet, basename="playlist")
+router.register(
+    r"playlists/(?P<playlist_pk>\d+)/invitations", views.PlaylistInvitationViewSet, basename="playlist-invitation"
+)
+router.register("me/playlist-invitations", views.MyPlaylistInvitationViewSet, basename="my-playlist-invitation")
 
 urlpatterns = [
     path("playlists/shared/<str:token>/", views.SharedPlaylistView.as_view(), name="playlist-shared"),

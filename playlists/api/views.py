@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, generics, permissions, status, viewsets
+from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.metadata import SimpleMetadata
 from rest_framework.parsers import MultiPartParser
@@ -13,14 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.selectors import user_find
-from catalog.api.serializers import ImageUploadSerializer
+from catalog.api.serializers import ImageUploadSerializer, InvitationAnswerSerializer
 from catalog.artwork import ArtworkError
 from core.scopes import scope_require
 from playlists import access, selectors
 from playlists.api import serializers as s
-from playlists.models import Playlist
-from playlists.services import StaleSnapshotError, items, library
+from playlists.models import Playlist, PlaylistInvitation
+from playlists.services import StaleSnapshotError, invitations, items, library
 from playlists.services import playlists as services
 
 
@@ -207,24 +206,31 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
             raise exceptions.ValidationError({"image": [str(exc)]}) from exc
         return self._detail(playlist)
 
-    @extend_schema(methods=["POST"], request=s.CollaboratorAddSerializer)
-    @extend_schema(responses=s.CollaboratorSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=s.CollaboratorSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=s.CollaboratorAddSerializer, responses={202: s.PlaylistInvitationSerializer}
+    )
     @action(detail=True, methods=["get", "post"])
     def collaborators(self, request: Request, pk: str) -> Response:
-        """Who may add, remove and reorder tracks; the owner invites people (POST)."""
+        """Who may add, remove and reorder tracks, a page at a time; the owner invites people (POST).
+
+        An invitation answers the same whether or not the address has an
+        account: the person collaborates only once they accept it.
+        """
         playlist = self._playlist()
-        code: int = status.HTTP_200_OK
         if request.method == "POST":
             access.require_owner(playlist=playlist, user=_user(request))
             body = s.CollaboratorAddSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            user = user_find(identifier=body.validated_data["user"])
-            if user is None:
-                raise exceptions.ValidationError({"user": [f"Nobody is called {body.validated_data['user']!r} here."]})
-            services.playlist_collaborator_add(playlist=playlist, by=_user(request), user=user)
-            code = status.HTTP_201_CREATED
-        links = selectors.playlist_detail(playlist_id=playlist.pk, viewer=_user(request)).collaborator_links.all()
-        return Response(s.CollaboratorSerializer(links, many=True).data, status=code)
+            invitation = invitations.playlist_invitation_create(
+                playlist=playlist,
+                by=_user(request),
+                invitee=body.validated_data["user"],
+                base_url=request.build_absolute_uri("/"),
+            )
+            return Response(s.PlaylistInvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+        page = self.paginate_queryset(selectors.playlist_collaborator_list(playlist_id=playlist.pk))
+        return self.get_paginated_response(s.CollaboratorSerializer(page, many=True).data)
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"collaborators/(?P<user_id>\d+)")
@@ -265,6 +271,90 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         body.is_valid(raise_exception=True)
         copy = services.playlist_copy(playlist=playlist, by=_user(request), name=body.validated_data.get("name", ""))
         return self._detail(copy, status.HTTP_201_CREATED)
+
+
+def _invitation_missing() -> exceptions.NotFound:
+    return exceptions.NotFound("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
+
+
+class PlaylistInvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """The owner's invitations to collaborate that wait for an answer; the owner revokes one (DELETE)."""
+
+    serializer_class = s.PlaylistInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    oauth_scopes = {"list": "playlist-read-private", "destroy": "playlist-modify-private"}
+
+    def _playlist(self) -> Playlist:
+        """The playlist, if it is the caller's own: anyone else finds nothing here."""
+        owned = selectors.playlist_list(viewer=_user(self.request)).filter(owner_id=_user(self.request).pk)
+        playlist = owned.filter(pk=self.kwargs["playlist_pk"]).first()
+        if playlist is None:
+            raise exceptions.NotFound("No such playlist.")
+        return playlist
+
+    def get_queryset(self) -> QuerySet[PlaylistInvitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return PlaylistInvitation.objects.none()
+        return selectors.playlist_invitation_list(playlist_id=self._playlist().pk)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        try:
+            invitations.playlist_invitation_revoke(
+                playlist=self._playlist(), by=_user(request), invitation_id=int(kwargs["pk"])
+            )
+        except (PlaylistInvitation.DoesNotExist, ValueError):
+            raise _invitation_missing() from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyPlaylistInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invitations to collaborate on playlists that wait for your answer; accept or decline each.
+
+    One sent to your address is answered with the token of the mailed link
+    (the link proves the address is yours); one sent to your username needs none.
+    """
+
+    serializer_class = s.MyPlaylistInvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+    oauth_scopes = {
+        "list": "playlist-read-private",
+        "accept": "playlist-modify-private",
+        "decline": "playlist-modify-private",
+    }
+
+    def get_queryset(self) -> QuerySet[PlaylistInvitation]:
+        if getattr(self, "swagger_fake_view", False):
+            return PlaylistInvitation.objects.none()
+        return selectors.playlist_invitations_for(user=_user(self.request))
+
+    def _token(self, request: Request) -> str:
+        body = InvitationAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return str(body.validated_data.get("token", ""))
+
+    @extend_schema(request=InvitationAnswerSerializer, responses=s.PlaylistSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        """Become a collaborator: add, remove and reorder the playlist's tracks."""
+        token = self._token(request)
+        try:
+            playlist = invitations.playlist_invitation_accept(invitation_id=int(pk), user=_user(request), token=token)
+        except (PlaylistInvitation.DoesNotExist, ValueError):
+            raise _invitation_missing() from None
+        fresh = selectors.playlist_detail(playlist_id=playlist.pk, viewer=_user(request))
+        return Response(s.PlaylistSerializer(fresh, context={"request": request}).data)
+
+    @extend_schema(request=InvitationAnswerSerializer, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        """Say no: the invitation is gone."""
+        token = self._token(request)
+        try:
+            invitations.playlist_invitation_decline(invitation_id=int(pk), user=_user(request), token=token)
+        except (PlaylistInvitation.DoesNotExist, ValueError):
+            raise _invitation_missing() from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SharedPlaylistView(APIView):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.template.loader import render_to_string
+from django.test import Client
 from django.urls import reverse
 
 from catalog.models import Album
@@ -218,6 +219,12 @@ def test_the_owner_edits_details_shares_and_invites(as_alice, alice, bob, playli
     assert (playlist.name, playlist.visibility, playlist.collaborative) == ("Renamed", "unlisted", False)
 
     as_alice.post(reverse("playlists:collaborator_add", args=[playlist.pk]), {"user": "bob"})
+    playlist.refresh_from_db()
+    assert not playlist.collaborative  # nobody collaborates before accepting
+    assert "bob" in page(as_alice, url)  # among the invitations waiting for an answer
+    client = Client()
+    client.force_login(bob)
+    client.post(reverse("playlists:invitation_answer", args=[bob.playlist_invitations.get().pk]), {"answer": "accept"})
     playlist.refresh_from_db()
     assert playlist.collaborative
     assert list(playlist.collaborators.all()) == [bob]
