@@ -1,9 +1,11 @@
 """The Content-Security-Policy blocks nothing the site itself does: pages, player, studio, API docs and admin."""
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Album, Genre, Track
 from playlists.services.items import playlist_items_add
@@ -113,7 +115,9 @@ def test_listener_pages_the_player_and_the_studio_run_under_the_policy(browser, 
     assert found == []
 
 
-def test_the_api_docs_and_the_admin_run_under_the_policy(browser, live_server, album: Album):
+def test_the_api_docs_and_the_admin_run_under_the_policy(
+    browser: Any, live_server: Any, album: Album, screenshot: Callable[[Any, str], None]
+) -> None:
     from tests.accounts.factories import UserFactory
 
     staff = UserFactory(username="ada", is_staff=True, is_superuser=True)
@@ -127,6 +131,7 @@ def test_the_api_docs_and_the_admin_run_under_the_policy(browser, live_server, a
     page.wait_for_selector(".swagger-ui .opblock-tag", timeout=20_000)
     page.locator(".swagger-ui .opblock-summary").first.click()
     page.wait_for_selector(".swagger-ui .opblock-body")
+    screenshot(page, "api-docs")
     assert found == []
     _visit(page, f"{live_server.url}/api/v1/redoc/")
     page.wait_for_selector("redoc h1", timeout=20_000)
@@ -145,11 +150,15 @@ def test_the_api_docs_and_the_admin_run_under_the_policy(browser, live_server, a
     page.wait_for_url(f"{live_server.url}/admin/")
     for path in [
         reverse("admin:catalog_album_changelist"),
-        reverse("admin:catalog_album_change", args=[album.pk]),
         reverse("admin:accounts_user_change", args=[staff.pk]),
+        reverse("admin:catalog_album_change", args=[album.pk]),
     ]:
         _visit(page, f"{live_server.url}{path}")
-    # The admin's own scripts run: the theme toggle and the date widgets' shortcuts.
+    # The admin's own scripts run: the date shortcuts, the two-box genre picker, the theme toggle.
+    page.click("#id_release_date ~ .datetimeshortcuts a:has-text('Today')")
+    assert page.input_value("#id_release_date") == timezone.localdate().isoformat()
+    page.wait_for_selector("#id_genres_from")
+    screenshot(page, "admin-change-form")
     page.click("button.theme-toggle")
     assert page.evaluate("document.documentElement.dataset.theme") in {"light", "dark"}
     context.close()
