@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import User
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.spotifyclone.test_page_budget import BUDGET
 
 LINK = re.compile(r"https?://testserver(/accounts/email/confirm/\S+/)")
 
@@ -241,3 +242,19 @@ def test_settings_page_email_change_is_pending_until_the_link_is_opened(committe
     page = client.get(reverse("accounts:settings")).content.decode()
     assert "Pending: confirm from" not in page
     assert 'name="email" value="new@example.com"' in page
+
+
+def test_the_confirmation_pages_keep_the_listener_page_query_budget(
+    committed, api, ada, client, django_assert_max_num_queries
+):
+    _ask(committed, api, current_password=PASSWORD)
+    client.force_login(ada)
+
+    with django_assert_max_num_queries(BUDGET):
+        refused = client.get(reverse("accounts:email_change_confirm", args=["not-a-token"]))
+    with django_assert_max_num_queries(BUDGET):
+        pending = client.get(reverse("accounts:settings"))
+    with django_assert_max_num_queries(BUDGET):
+        done = committed(client.get, _link(mail.outbox[0]))
+
+    assert (refused.status_code, pending.status_code, done.status_code) == (400, 200, 200)
