@@ -8,8 +8,8 @@ from typing import IO
 import av
 import imageio_ffmpeg
 
-# Containers and codecs we accept as originals. Anything else is refused at
-# upload, whatever FFmpeg could make of it.
+# Containers and codecs we accept as originals. Anything else is refused when
+# the worker checks the upload, whatever FFmpeg could make of it.
 CONTAINERS = {"mp3", "flac", "ogg", "mov,mp4,m4a,3gp,3g2,mj2", "wav", "aiff", "matroska,webm"}
 CODECS = {"mp3", "mp3float", "flac", "vorbis", "opus", "libopus", "aac", "alac"}
 NOT_ACCEPTED = "The file is not an audio format we accept (MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF)."
@@ -128,6 +128,35 @@ def audio_verify(source: str | Path | IO[bytes], *, max_seconds: int) -> AudioIn
         channels=info.channels,
         bit_rate=info.bit_rate,
     )
+
+
+# How many leading bytes audio_suffix looks at.
+SIGNATURE_BYTES = 64
+
+
+def audio_suffix(header: bytes) -> str:
+    """The file extension the first bytes of a file point to (".audio" when none does).
+
+    Only names the stored original: no decoding and no verdict, which the
+    worker gives once it has decoded the file.
+    """
+    # An ID3 tag, or an MPEG audio frame: 11 bits of sync, and layer bits that are not 00 (ADTS AAC's).
+    frame = len(header) > 1 and header[0] == 0xFF and header[1] & 0xE0 == 0xE0 and header[1] & 0x06 != 0
+    if header.startswith(b"ID3") or frame:
+        return ".mp3"
+    if header.startswith(b"fLaC"):
+        return ".flac"
+    if header.startswith(b"OggS"):
+        return ".opus" if b"OpusHead" in header else ".ogg"
+    if header.startswith(b"RIFF") and header[8:12] == b"WAVE":
+        return ".wav"
+    if header.startswith(b"FORM") and header[8:12] in {b"AIFF", b"AIFC"}:
+        return ".aiff"
+    if header[4:8] == b"ftyp":
+        return ".m4a"
+    if header.startswith(b"\x1a\x45\xdf\xa3"):
+        return ".mka"
+    return ".audio"
 
 
 def _wav_announced_ms(source: str | Path | IO[bytes]) -> int:

@@ -137,10 +137,10 @@ def _user(username: str, email: str, display_name: str, plan: str, staff: bool) 
     return user
 
 
-def _wait_until_processed(album: Album, *, timeout: float = 300) -> None:
-    """With real workers, tracks are processed elsewhere: wait for them, with a deadline."""
+def _wait_until_processed(album: Album, track_ids: list[int], *, timeout: float = 300) -> None:
+    """With real workers, tracks are processed (and placed on their album) elsewhere: wait for them."""
     deadline = time.monotonic() + timeout
-    while album.tracks.filter(status=Track.Status.PROCESSING).exists():
+    while Track.objects.filter(pk__in=track_ids, status=Track.Status.PROCESSING).exists():
         if time.monotonic() > deadline:
             raise TimeoutError(f"The tracks of {album.title!r} were not processed within {timeout:.0f} s.")
         time.sleep(0.5)
@@ -178,6 +178,7 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
                         cover = artwork_synthesise(title=album_spec.title, seed=seed)
                         album_artwork_set(album=album, by=member, file=io.BytesIO(cover))
                         added["albums"] += 1
+                uploaded: list[int] = []
                 for number, title in enumerate(album_spec.tracks, start=1):
                     done += 1
                     if Track.objects.filter(album=album, disc_number=1, track_number=number).exists():
@@ -201,9 +202,11 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
                     )
                     # The same path as an artist's upload: the tags place it on the album.
                     with source.open("rb") as file:
-                        track_upload(artist=artist, by=member, file=File(file, name=f"{title}.{fmt}"))
+                        uploaded.append(
+                            track_upload(artist=artist, by=member, file=File(file, name=f"{title}.{fmt}")).pk
+                        )
                     added["tracks"] += 1
-                _wait_until_processed(album)
+                _wait_until_processed(album, uploaded)
                 album.refresh_from_db()
                 if album.status != Album.Status.PUBLISHED and album.tracks.filter(status=Track.Status.READY).exists():
                     album_publish(album=album, by=member)

@@ -1,10 +1,32 @@
-"""Reading uploads: stop an oversized file while it arrives, and say which one it was."""
+"""Reading uploads: stop what is too big while it arrives, and say which file or why.
+
+Three limits hold for every multipart request, before a view sees it:
+
+- a body over ``UPLOAD_MAX_REQUEST_BYTES`` is refused as a whole before any
+  of it is read (its declared length is enough);
+- a request with more than ``UPLOAD_MAX_FILES`` files is refused as a whole
+  when the file past the limit begins: what was received is thrown away;
+- a file that grows past ``UPLOAD_MAX_BYTES`` is skipped; the others go on.
+
+Views ask :func:`upload_request_refusal` and :func:`upload_refusals` once
+the body is read.
+"""
 
 from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.http import HttpRequest, QueryDict
+from django.utils.datastructures import MultiValueDict
+
+
+def size_text(size: int) -> str:
+    """A byte count as a person reads it: 1 GB, 200 MB, 64 KB."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2)):
+        if size >= scale:
+            return f"{size / scale:.1f}".rstrip("0").rstrip(".") + f" {unit}"
+    return f"{max(size // 1024, 1)} KB"
 
 
 def upload_refusals(request: HttpRequest) -> list[tuple[str, str]]:
@@ -13,8 +35,45 @@ def upload_refusals(request: HttpRequest) -> list[tuple[str, str]]:
     return refusals
 
 
+def upload_request_refusal(request: HttpRequest) -> ValidationError | None:
+    """Why the request's files were refused as a whole (none of them was kept), or None."""
+    refusal: ValidationError | None = getattr(request, "_upload_request_refusal", None)
+    return refusal
+
+
 class SizeLimitUploadHandler(FileUploadHandler):
-    """Skips any file that grows past ``UPLOAD_MAX_BYTES``; the others in the request go on."""
+    """Refuses a request with too many files or too many bytes, and skips a file too large on its own."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.files = 0
+
+    def _refuse_request(self, message: str, code: str) -> None:
+        self.request._upload_request_refusal = ValidationError(message, code=code)  # type: ignore[union-attr]
+
+    def handle_raw_input(
+        self, input_data: Any, meta: dict[str, Any], content_length: int, boundary: bytes, encoding: str | None = None
+    ) -> tuple[QueryDict, MultiValueDict[str, Any]] | None:
+        limit = settings.UPLOAD_MAX_REQUEST_BYTES
+        if content_length > limit:
+            self._refuse_request(
+                f"An upload may hold {size_text(limit)} in all. Nothing was stored: send fewer files at once.",
+                "upload_too_large",
+            )
+            return QueryDict(encoding=encoding), MultiValueDict()  # the body is never read
+        return None
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.files += 1
+        if self.files > settings.UPLOAD_MAX_FILES:
+            self._refuse_request(
+                f"An upload may hold {settings.UPLOAD_MAX_FILES} files at most. "
+                "Nothing was stored: send the rest in another upload.",
+                "too_many_files",
+            )
+            # Stop storing here; the rest of the body is read and dropped so the answer reaches the client.
+            raise StopUpload(connection_reset=False)
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         limit = settings.UPLOAD_MAX_BYTES

@@ -45,7 +45,7 @@ from catalog.services import albums as album_services
 from catalog.services import artists as artist_services
 from catalog.services import invitations as invitation_services
 from catalog.services import tracks as track_services
-from catalog.uploads import upload_refusals
+from catalog.uploads import upload_refusals, upload_request_refusal
 
 UPLOADS_PER_PAGE = 50
 RECENT_UPLOADS = 10
@@ -370,17 +370,21 @@ def artist_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     artist = _artist(request, slug)
     if request.method == "POST":
         files = request.FILES.getlist("file")
-        refused = upload_refusals(request)  # known once the body is read
+        too_much = upload_request_refusal(request)  # known once the body is read, like the refusals
+        if too_much is not None:
+            messages.error(request, " ".join(too_much.messages))
+            return redirect("studio:upload", slug=artist.slug)
+        refused = upload_refusals(request)
         for name, reason in refused:
             messages.error(request, f"{name}: {reason}")
         for file in files:
             name = track_services.upload_filename(file.name)
             try:
-                track = track_services.track_upload(artist=artist, by=request.user, file=file)
+                track_services.track_upload(artist=artist, by=request.user, file=file)
             except ValidationError as exc:
                 messages.error(request, f"{name}: {' '.join(exc.messages)}")
             else:
-                messages.success(request, f"{name}: uploaded as “{track.title}”.")
+                messages.success(request, f"{name}: uploaded; it is being checked and processed.")
         if not files and not refused:
             messages.error(request, "Choose one audio file at least.")
         return redirect("studio:upload", slug=artist.slug)
@@ -392,6 +396,7 @@ def artist_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         "max_bytes": settings.UPLOAD_MAX_BYTES,
         "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024),
         "max_minutes": settings.UPLOAD_MAX_SECONDS // 60,
+        "max_files": settings.UPLOAD_MAX_FILES,
     }
     return render(request, "catalog/artist_upload.html", context)
 
@@ -450,8 +455,12 @@ def track_delete(request: AuthenticatedHttpRequest, track_id: int) -> HttpRespon
 @require_POST
 def track_reprocess(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse:
     track = _track(request, track_id)
-    track_services.track_reprocess(track=track, by=request.user)
-    messages.success(request, f"“{track.title}” is being processed again.")
+    try:
+        track_services.track_reprocess(track=track, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"“{track.title}” is being processed again.")
     return redirect("studio:track", track_id=track.pk)
 
 

@@ -9,7 +9,7 @@ RETRYABLE = (OSError, BotoCoreError, ClientError)
 
 @shared_task(acks_late=True, autoretry_for=RETRYABLE, retry_backoff=10, retry_backoff_max=600, max_retries=5)
 def track_transcode(track_id: int, force: bool = False) -> None:
-    """Transcode a track's original into its renditions (the transcode queue)."""
+    """Check a new upload's audio and tags, then transcode its original into its renditions (the transcode queue)."""
     from streaming.services.renditions import track_transcode as transcode
     from streaming.services.renditions import track_transcode_overran
 

@@ -1,21 +1,25 @@
-"""Tracks: uploaded by an artist's members, checked, stored, then processed by a task.
+"""Tracks: uploaded by an artist's members, stored, then checked and processed by a task.
 
-An upload is decoded whole before anything is written, so that what is not
-sound, whole audio within the limits is refused with a reason and leaves no
-row and no blob behind.
+The request that uploads a file does only what is cheap: it refuses an empty
+or oversized file, stores the bytes and creates the track in ``processing``.
+Nothing in the request decodes the file. The worker does (``track_inspect``,
+called by the transcode task before it transcodes): what is not sound,
+whole audio within the limits fails the track with a reason the artist sees,
+and its original is deleted; what is, has its tags read into the track.
 """
 
 import io
+import math
 import re
-import shutil
-import tempfile
+import time
 import uuid
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from datetime import timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -25,7 +29,7 @@ from accounts.models import User
 from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, ArtworkError, artwork_name, artwork_store
-from catalog.audio import AudioInfo, AudioProbeError, audio_verify
+from catalog.audio import SIGNATURE_BYTES, AudioInfo, AudioProbeError, audio_suffix, audio_verify
 from catalog.models import Album, Artist, Genre, Track
 from catalog.services.albums import album_create
 from catalog.services.artists import genre_get_or_create
@@ -35,14 +39,21 @@ from streaming.models import TrackMedia
 
 EDITABLE_FIELDS = frozenset({"title", "explicit", "isrc", "year"})
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
-SUFFIXES = {
-    "mp3": ".mp3",
-    "flac": ".flac",
-    "wav": ".wav",
-    "aiff": ".aiff",
-    "mov,mp4,m4a,3gp,3g2,mj2": ".m4a",
-    "matroska,webm": ".mka",
-}
+# A track is sent to be processed again at most once in this long.
+REPROCESS_INTERVAL = timedelta(minutes=10)
+
+
+class ReprocessTooSoonError(ValidationError):
+    """The track was sent to be processed again a moment ago; ``retry_after`` seconds until it may be again."""
+
+    def __init__(self, *, retry_after: int) -> None:
+        minutes = int(REPROCESS_INTERVAL.total_seconds()) // 60
+        super().__init__(
+            f"This track was sent to be processed again less than {minutes} minutes ago: "
+            "wait for that to finish before asking again.",
+            code="reprocess_too_soon",
+        )
+        self.retry_after = retry_after
 
 
 def upload_filename(name: str | None) -> str:
@@ -52,40 +63,23 @@ def upload_filename(name: str | None) -> str:
     return name[:255] or "upload"
 
 
-@contextmanager
-def _local_copy(file: File) -> Iterator[Path]:
-    """A path on local disk with the upload's bytes (Django has one already for big files)."""
-    path = getattr(file, "temporary_file_path", None)
-    if path is not None:
-        yield Path(path())
-        return
-    with tempfile.NamedTemporaryFile(suffix=".upload") as copy:
-        file.seek(0)
-        shutil.copyfileobj(file, copy, length=1024 * 1024)
-        copy.flush()
-        yield Path(copy.name)
+def _title_from(filename: str) -> str:
+    """The title a track has until its tags are read (and keeps, untagged)."""
+    return PurePosixPath(filename).stem[:300] or "Untitled"
 
 
-def _inspect(file: File) -> tuple[AudioInfo, AudioTags]:
+def _check(file: File) -> str:
+    """Refuse what is plainly unusable without decoding a byte; the stored original's extension."""
     if not file.size:
         raise ValidationError("The file is empty.", code="empty")
     if file.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
             f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", code="too_big"
         )
-    with _local_copy(file) as path:
-        try:
-            info = audio_verify(path, max_seconds=settings.UPLOAD_MAX_SECONDS)
-            tags = tags_read(path)
-        except (AudioProbeError, TagError) as exc:
-            raise ValidationError(str(exc), code="not_audio") from exc
-    return info, tags
-
-
-def _suffix(info: AudioInfo) -> str:
-    if info.container == "ogg":
-        return ".opus" if info.codec in {"opus", "libopus"} else ".ogg"
-    return SUFFIXES.get(info.container, ".audio")
+    file.seek(0)
+    suffix = audio_suffix(file.read(SIGNATURE_BYTES))
+    file.seek(0)
+    return suffix
 
 
 def _album_from_tags(*, artist: Artist, by: User, tags: AudioTags, blobs: list[str]) -> Album | None:
@@ -118,46 +112,102 @@ def _free_position(album: Album, *, disc: int, number: int | None) -> int:
 
 
 def track_upload(*, artist: Artist, by: User, file: File) -> Track:
-    """Check and store one uploaded audio file as a track in state ``processing``.
+    """Store one uploaded file as a track in state ``processing``, named after the file.
 
-    Its tags prefill the track: title, featured artists (when they are in the
-    catalog), genre, year, and the draft album they name, with its position
-    and embedded artwork. Runs in a transaction of its own: call it outside one.
+    Only an empty or oversized file is refused here. After commit the
+    transcode task checks the audio (``track_inspect``) and its tags prefill
+    the track. Runs in a transaction of its own: call it outside one.
     """
     require_edit(artist_id=artist.pk, user=by)
     filename = upload_filename(file.name)
-    info, tags = _inspect(file)
-    file.seek(0)
-    blobs = [default_storage.save(f"originals/{artist.pk}/{uuid.uuid4().hex}{_suffix(info)}", file)]
+    suffix = _check(file)
+    original = default_storage.save(f"originals/{artist.pk}/{uuid.uuid4().hex}{suffix}", file)
     try:
         with transaction.atomic():
-            album = _album_from_tags(artist=artist, by=by, tags=tags, blobs=blobs)
-            disc = tags.disc_number or 1
             track = Track(
-                title=tags.title or PurePosixPath(filename).stem[:300] or "Untitled",
+                title=_title_from(filename),
                 artist=artist,
-                album=album,
-                disc_number=disc,
-                track_number=_free_position(album, disc=disc, number=tags.track_number) if album else None,
-                duration_ms=info.duration_ms,
-                year=tags.year,
-                original=blobs[0],
+                original=original,
                 original_filename=filename,
                 uploaded_by=by,
             )
             track.full_clean()
             track.save()
-            if tags.genre:
+            transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk))
+    except Exception:
+        default_storage.delete(original)
+        raise
+    return track
+
+
+def track_inspect(*, track_id: int, source: Path) -> bool:
+    """Check an uploaded original, decoded whole (in the worker), and fill its track from the tags.
+
+    ``source`` is a local copy of the original. Returns whether the track
+    goes on to be transcoded. Audio that is not one of the accepted formats,
+    damaged, cut short, shorter than a second, longer than
+    ``UPLOAD_MAX_SECONDS`` or with an unusable tag fails the track with the
+    reason, and its original is deleted. A track checked already (its
+    duration is known) is left as it is, so a task run twice does no harm.
+    """
+    track = Track.objects.filter(pk=track_id).first()
+    if track is None or not track.original:
+        return False  # deleted meanwhile, or refused already
+    if track.duration_ms is not None:
+        return True
+    try:
+        info = audio_verify(source, max_seconds=settings.UPLOAD_MAX_SECONDS)
+        tags = tags_read(source)
+    except (AudioProbeError, TagError) as exc:
+        _track_refuse(track=track, reason=str(exc))
+        return False
+    _track_fill(track_id=track_id, info=info, tags=tags)
+    return True
+
+
+def _track_refuse(*, track: Track, reason: str) -> None:
+    """Fail the track with the reason and delete its original: nothing unusable is kept."""
+    default_storage.delete(track.original.name)  # first: a failure here is retried with the row unchanged
+    Track.objects.filter(pk=track.pk).update(status=Track.Status.FAILED, failure_reason=reason[:500], original="")
+
+
+def _track_fill(*, track_id: int, info: AudioInfo, tags: AudioTags) -> None:
+    """Fill what the artist has not set yet from the tags: title, album and position, year, genre, guests."""
+    blobs: list[str] = []
+    try:
+        with transaction.atomic():
+            track = Track.objects.select_for_update().filter(pk=track_id).first()
+            if track is None:
+                return
+            # One upload of an artist at a time places itself, so two never make the same album twice.
+            artist = Artist.objects.select_for_update().get(pk=track.artist_id)
+            track.duration_ms = info.duration_ms
+            if tags.title and track.title == _title_from(track.original_filename):
+                track.title = tags.title
+            if track.year is None:
+                track.year = tags.year
+            if track.album_id is None and track.uploaded_by is not None:
+                try:
+                    album = _album_from_tags(artist=artist, by=track.uploaded_by, tags=tags, blobs=blobs)
+                except PermissionDenied:
+                    album = None  # the uploader has left the artist since: its members file the track
+                if album is not None:
+                    disc = tags.disc_number or 1
+                    track.album, track.disc_number = album, disc
+                    track.track_number = _free_position(album, disc=disc, number=tags.track_number)
+            track.full_clean()
+            track.save(
+                update_fields=["duration_ms", "title", "year", "album", "disc_number", "track_number", "updated_at"]
+            )
+            if tags.genre and not track.genres.exists():
                 track.genres.set([genre_get_or_create(name=tags.genre)])
             featured = [name for name in tags.artists if name.casefold() != artist.name.casefold()]
-            if featured:
+            if featured and not track.featured_artists.exists():
                 track.featured_artists.set(Artist.objects.filter(name__in=featured))
-            transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk))
     except Exception:
         for name in blobs:
             default_storage.delete(name)
         raise
-    return track
 
 
 @transaction.atomic
@@ -189,15 +239,34 @@ def track_update(
     return track
 
 
-@transaction.atomic
+def _reprocess_key(track_id: int) -> str:
+    return f"catalog:reprocess:{track_id}"
+
+
 def track_reprocess(*, track: Track, by: User) -> Track:
+    """Transcode the original again; the track keeps playing its current renditions meanwhile.
+
+    At most once per track in ``REPROCESS_INTERVAL`` (``ReprocessTooSoonError``
+    otherwise, and nothing is queued), so that asking in a loop cannot keep
+    the transcode workers busy.
+    """
     require_edit(artist_id=track.artist_id, user=by)
-    """Transcode the original again; the track keeps playing its current renditions meanwhile."""
-    Track.objects.filter(pk=track.pk, status=Track.Status.FAILED).update(
-        status=Track.Status.PROCESSING, failure_reason=""
-    )
-    track.refresh_from_db()
-    transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk, True))
+    if not track.original:
+        raise ValidationError("The uploaded file was refused and is not kept: upload it again.", code="no_original")
+    interval = int(REPROCESS_INTERVAL.total_seconds())
+    if not cache.add(_reprocess_key(track.pk), time.time() + interval, timeout=interval):
+        until = cache.get(_reprocess_key(track.pk)) or time.time() + interval
+        raise ReprocessTooSoonError(retry_after=min(interval, max(1, math.ceil(until - time.time()))))
+    try:
+        with transaction.atomic():
+            Track.objects.filter(pk=track.pk, status=Track.Status.FAILED).update(
+                status=Track.Status.PROCESSING, failure_reason=""
+            )
+            track.refresh_from_db()
+            transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk, True))
+    except Exception:
+        cache.delete(_reprocess_key(track.pk))  # nothing was queued: the next request may
+        raise
     return track
 
 

@@ -3,7 +3,8 @@
  *
  * - Upload page: each chosen or dropped file is sent on its own to the API
  *   (POST /api/v1/uploads/) with a progress bar, then followed until the
- *   track is ready or has failed.
+ *   track is ready or has failed: the audio is checked after the upload,
+ *   so a file that is not usable audio shows as failed, with the reason.
  * - Album page: the running order changes by drag and drop or with the up
  *   and down buttons, and is saved at once (PUT /api/v1/albums/<id>/tracks/order/).
  * - Forms with data-confirm ask before they are sent.
@@ -172,7 +173,7 @@
           row.progress.value = percent;
           row.progress.textContent = percent + "%";
           if (percent === 100) {
-            setState(row, "checking", ["Checking the audio…"]);
+            setState(row, "checking", ["Storing the file…"]);
           }
         }
       });
@@ -214,7 +215,7 @@
       } else if (track.status === "failed") {
         say(announcer, "“" + track.title + "” failed: " + (track.failure_reason || "processing failed."));
       } else {
-        say(announcer, row.file.name + " is uploaded; “" + track.title + "” is being processed.");
+        say(announcer, row.file.name + " is uploaded; “" + track.title + "” is being checked and processed.");
       }
     }
 

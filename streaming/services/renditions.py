@@ -1,5 +1,9 @@
 """Turning an uploaded original into the renditions listeners stream.
 
+A new upload is checked first (``catalog.services.tracks.track_inspect``
+decodes it whole and reads its tags): one that is refused fails with its
+reason and is never transcoded.
+
 Write, then switch: a transcode fills a fresh version folder, and only once
 every file is in place does one transaction point the track at it and mark
 the track ready. A worker that dies half-way leaves a folder nothing points
@@ -25,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
+from catalog.services.tracks import track_inspect
 from streaming import tasks
 from streaming.models import RenditionWrite, TrackMedia
 from streaming.storage import folder_delete, renditions_storage
@@ -97,6 +102,8 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
     current = getattr(track, "media", None)
     if current is not None and track.status == Track.Status.READY and not force:
         return current
+    if not track.original:
+        return None  # refused when it was checked: nothing is kept to transcode
     version = secrets.token_hex(8)
     folder = f"renditions/{track_id}/{version}/"
     with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
@@ -107,6 +114,9 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
         except FileNotFoundError:
             _fail(track_id, "The uploaded file is missing from storage.")
             return None
+        # An upload is decoded for the first time here, never in the request that brought it.
+        if not track_inspect(track_id=track_id, source=source):
+            return None  # refused, with its reason on the track, or deleted meanwhile
         out_dir = Path(workdir) / "out"
         out_dir.mkdir()
         try:

@@ -175,25 +175,26 @@ def test_upload_real_audio_without_javascript(client, owner, artist, tmp_path, d
     assert (track.title, track.status, track.artist, track.uploaded_by) == ("Polar Night", "ready", artist, owner)
     assert 1900 <= track.duration_ms <= 2100
     html = page(response)
-    assert "take-one.mp3: uploaded as “Polar Night”." in html
+    assert "take-one.mp3: uploaded; it is being checked and processed." in html
     assert reverse("studio:track", args=[track.pk]) in html  # listed among the recent uploads
 
 
-def test_upload_of_a_text_file_is_refused_with_a_reason_and_leaves_no_track(client, owner, artist, tmp_path):
+def test_upload_of_a_text_file_fails_with_a_reason_and_keeps_no_file(
+    client, owner, artist, tmp_path, django_capture_on_commit_callbacks
+):
     client.force_login(owner)
     notes = SimpleUploadedFile("notes.txt", b"these are not sounds " * 100, content_type="text/plain")
+    upload_url = reverse("studio:upload", args=[artist.slug])
 
-    response = client.post(
-        reverse("studio:upload", args=[artist.slug]),
-        {"file": [notes, audio_upload(tmp_path, title="Kept")]},
-        follow=True,
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(upload_url, {"file": [notes, audio_upload(tmp_path, title="Kept")]})
 
-    html = page(response)
-    assert "notes.txt: " in html
-    assert "notes.txt: uploaded" not in html
-    assert "take-one.mp3: uploaded as “Kept”." in html
-    assert list(Track.objects.values_list("title", flat=True)) == ["Kept"]
+    assert list(Track.objects.order_by("title").values_list("title", "status", "original")) == [
+        ("Kept", "ready", Track.objects.get(title="Kept").original.name),
+        ("notes", "failed", ""),
+    ]
+    html = page(client.get(upload_url))
+    assert "not an audio format we accept" in html  # the reason, among the recent uploads
 
 
 def test_upload_without_a_file_says_so(client, owner, artist):

@@ -4,10 +4,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.audio import audio_probe, ffmpeg_exe
+from catalog.models import Track
+from catalog.services.tracks import track_upload
 from catalog.synth import audio_synthesise
+from streaming.models import RenditionWrite
 from streaming.transcode import Loudness, TranscodeError, TranscodeResult, transcode_audio
+from tests.catalog.conftest import stored_names
 
 SECONDS = 10
 AAC_FRAME_SECONDS = 1024 / 44100
@@ -243,3 +248,29 @@ def test_ffmpeg_failing_says_why(transcoded, tmp_path):
 def test_a_transcode_that_runs_too_long_is_stopped(source, tmp_path):
     with pytest.raises(TranscodeError, match=r"^Transcoding song\.flac took longer than 0\.05 s and was stopped\.$"):
         transcode_audio(source, tmp_path / "out", timeout_seconds=0.05)
+
+
+@pytest.mark.django_db
+def test_the_worker_checks_an_upload_first_and_never_transcodes_what_it_refuses(artist, owner, monkeypatch):
+    from streaming import tasks
+    from streaming.services import renditions
+
+    transcoded = []
+    monkeypatch.setattr(renditions, "transcode_audio", lambda *args, **kwargs: transcoded.append(args))
+    # A FLAC signature in front of nothing: stored as .flac by the request, refused by the worker.
+    track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("song.flac", b"fLaC" + bytes(5000)))
+    assert stored_names() == [track.original.name]
+    assert track.original.name.endswith(".flac")
+
+    tasks.track_transcode(track.pk)
+    tasks.track_transcode(track.pk)  # delivered twice: the same end
+
+    track.refresh_from_db()
+    assert (track.status, track.failure_reason, track.original.name) == (
+        Track.Status.FAILED,
+        "The file is not an audio format we accept (MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF).",
+        "",
+    )
+    assert transcoded == []
+    assert stored_names() == []
+    assert not RenditionWrite.objects.exists()
