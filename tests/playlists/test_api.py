@@ -1,12 +1,15 @@
 """The playlists and library API as its clients see it."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
+from catalog.artwork import ARTWORK_SIZES, artwork_url
 from catalog.models import Album
 from playlists.models import MAX_ITEMS, Playlist, PlaylistItem
 from playlists.services.items import playlist_items_add
-from playlists.services.playlists import playlist_create
+from playlists.services.playlists import playlist_cover_set, playlist_create
+from tests.catalog.conftest import png_bytes
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
 from tests.playlists.factories import items_bulk
 
@@ -338,3 +341,32 @@ def test_the_schema_documents_playlists_and_the_library(client):
         "/api/v1/me/following/",
     } <= paths
     assert {"get", "post", "put", "delete"} <= set(schema["paths"]["/api/v1/playlists/{id}/items/"])
+
+
+@pytest.mark.parametrize("part", ["tracks", "albums", "following"])
+def test_options_on_a_part_of_the_library_describes_the_ids_it_takes(alice, part):
+    response = api(alice).options(f"/api/v1/me/{part}/")
+
+    assert response.status_code == 200
+    ids = {
+        "type": "list",
+        "required": True,
+        "read_only": False,
+        "label": "Ids",
+        "min_length": 1,
+        "max_length": 50,
+        "child": {"type": "integer", "required": True, "read_only": False, "min_value": 1, "max_value": 2**63 - 1},
+    }
+    assert response.json()["actions"] == {"PUT": {"ids": ids}, "DELETE": {"ids": ids}}
+
+
+def test_a_playlists_images_are_absolute_urls(alice, playlist):
+    playlist = playlist_cover_set(playlist=playlist, by=alice, file=SimpleUploadedFile("c.png", png_bytes()))
+    images = {str(size): f"http://testserver{artwork_url(playlist.cover.name, size)}" for size in ARTWORK_SIZES}
+    if artwork_url(playlist.cover.name, 64).startswith("http"):  # storage that answers URLs of its own
+        images = {str(size): artwork_url(playlist.cover.name, size) for size in ARTWORK_SIZES}
+    client = api(alice)
+
+    assert client.get(f"/api/v1/playlists/{playlist.pk}/").json()["images"] == images
+    assert client.get("/api/v1/me/playlists/").json()["results"][0]["images"] == images
+    assert client.get(f"/api/v1/users/{alice.username}/playlists/").json()["results"][0]["images"] == images
