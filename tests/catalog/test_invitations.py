@@ -16,9 +16,11 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from catalog.models import ArtistInvitation, ArtistMembership
-from catalog.services.invitations import MAX_PENDING, artist_invitation_create
+from catalog.services.invitations import MAX_PENDING, artist_invitation_create, invitation_token_hash
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.catalog.factories import ArtistFactory
+from tests.e2e.conftest import browser  # noqa: F401 - the system's Chromium, shared with the other browser tests
+from tests.e2e.test_pages import accessibility_violations
 
 pytestmark = pytest.mark.django_db
 
@@ -365,8 +367,6 @@ def test_the_invitation_page_and_the_studio_home_keep_to_the_page_budget(artist,
         token_hash="",
         expires_at=later,
     )
-    from catalog.services.invitations import invitation_token_hash
-
     ArtistInvitation.objects.filter(pk=invitation.pk).update(token_hash=invitation_token_hash("secret"))
     client.force_login(grace)
     for url in (reverse("studio:home"), reverse("studio:invitation", args=[invitation.pk, "secret"])):
@@ -377,3 +377,45 @@ def test_the_invitation_page_and_the_studio_home_keep_to_the_page_budget(artist,
         assert len(queries) <= 12, url
     assert response.content.decode().count("Band ") == 0
     assert client.get(reverse("studio:home")).content.decode().count("invites you as editor") == 11
+
+
+def axe_report(browser, live_server, user, paths: list[str]) -> dict[str, str]:  # noqa: F811
+    """Sign ``user`` in, open each page at a phone's and a desktop's width, and say what axe-core finds."""
+    page = browser.new_page()
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    found = {}
+    for path in paths:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        found[path] = accessibility_violations(page)
+    page.close()
+    return found
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_studios_invitation_pages_pass_axe(browser, live_server, owner, artist, grace):  # noqa: F811
+    by_name = artist_invitation_create(artist=artist, by=owner, invitee="grace", base_url=live_server.url)
+    mailed = artist_invitation_create(
+        artist=ArtistFactory(name="Polar Lights", owner=owner),
+        by=owner,
+        invitee="Grace@example.com",
+        base_url=live_server.url,
+    )
+    ArtistInvitation.objects.filter(pk=mailed.pk).update(token_hash=invitation_token_hash("secret"))
+    assert by_name.user_id == grace.pk
+
+    as_grace = axe_report(
+        browser, live_server, grace, [reverse("studio:home"), reverse("studio:invitation", args=[mailed.pk, "secret"])]
+    )
+    as_owner = axe_report(browser, live_server, owner, [reverse("studio:members", args=[artist.slug])])
+
+    assert {**as_grace, **as_owner} == dict.fromkeys([*as_grace, *as_owner], "")

@@ -17,8 +17,11 @@ from rest_framework.test import APIClient
 
 from catalog.services.invitations import invitation_token_hash
 from playlists.models import Playlist, PlaylistInvitation
+from playlists.services.invitations import playlist_invitation_create
 from playlists.services.playlists import playlist_create
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.catalog.test_invitations import axe_report
+from tests.e2e.conftest import browser  # noqa: F401 - the system's Chromium, shared with the other browser tests
 
 pytestmark = pytest.mark.django_db
 
@@ -289,3 +292,27 @@ def test_the_invitation_pages_keep_to_the_listener_page_budget(alice, grace, cli
     listed = client.get(reverse("playlists:invitations")).content.decode()
     assert listed.count('value="accept"') == 10  # the mailed one is answered from its link
     assert "Sent to grace@example.com: answer it from the link in that e-mail." in listed
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_invitation_pages_pass_axe(browser, live_server, alice, grace):  # noqa: F811
+    mix = playlist_create(owner=alice, name="Night Drive")
+    playlist_invitation_create(playlist=mix, by=alice, invitee="grace", base_url=live_server.url)
+    mailed = playlist_invitation_create(
+        playlist=playlist_create(owner=alice, name="Gym"),
+        by=alice,
+        invitee="grace@example.com",
+        base_url=live_server.url,
+    )
+    PlaylistInvitation.objects.filter(pk=mailed.pk).update(token_hash=invitation_token_hash("secret"))
+
+    as_grace = axe_report(
+        browser,
+        live_server,
+        grace,
+        [reverse("playlists:invitations"), reverse("playlists:invitation", args=[mailed.pk, "secret"])],
+    )
+    as_alice = axe_report(browser, live_server, alice, [reverse("playlists:edit", args=[mix.pk])])
+
+    assert {**as_grace, **as_alice} == dict.fromkeys([*as_grace, *as_alice], "")
