@@ -12,10 +12,11 @@ Views ask :func:`upload_request_refusal` and :func:`upload_refusals` once
 the body is read.
 """
 
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
@@ -52,8 +53,13 @@ class SizeLimitUploadHandler(FileUploadHandler):
         self.request._upload_request_refusal = ValidationError(message, code=code)  # type: ignore[union-attr]
 
     def handle_raw_input(
-        self, input_data: Any, meta: dict[str, Any], content_length: int, boundary: bytes, encoding: str | None = None
-    ) -> tuple[QueryDict, MultiValueDict[str, Any]] | None:
+        self,
+        input_data: IO[bytes],
+        meta: dict[str, str],
+        content_length: int,
+        boundary: str,
+        encoding: str | None = None,
+    ) -> tuple[QueryDict, MultiValueDict[str, UploadedFile]] | None:
         limit = settings.UPLOAD_MAX_REQUEST_BYTES
         if content_length > limit:
             self._refuse_request(
