@@ -49,7 +49,11 @@ def account_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str
 
 
 def _trusted(address: str, networks: list[IPv4Network | IPv6Network]) -> bool:
-    return any(ip_address(address) in network for network in networks)
+    try:
+        parsed = ip_address(address)
+    except ValueError:  # not an IP address (a Unix socket's peer, say): no proxy of ours
+        return False
+    return any(parsed in network for network in networks)
 
 
 def client_address(request: HttpRequest) -> str | None:
