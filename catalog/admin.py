@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from catalog.models import Album, Artist, ArtistMembership, Genre, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
 from catalog.services.albums import album_publish, album_unpublish
 from catalog.services.tracks import track_reprocess
 
@@ -101,3 +101,17 @@ class ArtistMembershipAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     list_select_related = ("artist", "user")
     raw_id_fields = ("artist", "user")
+
+
+@admin.register(ArtistInvitation)
+class ArtistInvitationAdmin(admin.ModelAdmin):
+    """Pending invitations, to look at or delete: they are made by the owners, each with its mail."""
+
+    list_display = ("artist", "invitee", "role", "invited_by", "created_at", "expires_at")
+    list_select_related = ("artist", "invited_by")
+    search_fields = ("artist__name", "invitee", "email")
+    raw_id_fields = ("artist", "invited_by", "user")
+    readonly_fields = ("artist", "invited_by", "user", "email", "invitee", "role", "token_hash", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from playlists.models import (
     FollowedArtist,
@@ -6,6 +7,7 @@ from playlists.models import (
     Playlist,
     PlaylistCollaborator,
     PlaylistFollow,
+    PlaylistInvitation,
     PlaylistItem,
     SavedAlbum,
 )
@@ -34,6 +36,20 @@ class PlaylistItemAdmin(admin.ModelAdmin):
     list_select_related = ("playlist", "added_by")
     search_fields = ("track_title", "playlist__name")
     raw_id_fields = ("playlist", "track", "added_by")
+
+
+@admin.register(PlaylistInvitation)
+class PlaylistInvitationAdmin(admin.ModelAdmin):
+    """Pending invitations, to look at or delete: they are made by the owners, each with its mail."""
+
+    list_display = ("playlist", "invitee", "invited_by", "created_at", "expires_at")
+    list_select_related = ("playlist", "invited_by")
+    search_fields = ("playlist__name", "invitee", "email")
+    raw_id_fields = ("playlist", "invited_by", "user")
+    readonly_fields = ("playlist", "invited_by", "user", "email", "invitee", "token_hash", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 def _library_admin(model: type, thing: str) -> None:

@@ -419,3 +419,16 @@ def test_the_studios_invitation_pages_pass_axe(browser, live_server, owner, arti
     as_owner = axe_report(browser, live_server, owner, [reverse("studio:members", args=[artist.slug])])
 
     assert {**as_grace, **as_owner} == dict.fromkeys([*as_grace, *as_owner], "")
+
+
+def test_staff_see_pending_invitations_in_the_admin_but_do_not_make_them(client, staff, invite):
+    invite("ada@example.com")
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+
+    listed = client.get("/admin/catalog/artistinvitation/")
+
+    assert listed.status_code == 200
+    assert "ada@example.com" in listed.content.decode()
+    assert client.get("/admin/catalog/artistinvitation/add/").status_code == 403

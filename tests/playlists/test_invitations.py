@@ -316,3 +316,14 @@ def test_the_invitation_pages_pass_axe(browser, live_server, alice, grace):  # n
     as_alice = axe_report(browser, live_server, alice, [reverse("playlists:edit", args=[mix.pk])])
 
     assert {**as_grace, **as_alice} == dict.fromkeys([*as_grace, *as_alice], "")
+
+
+def test_staff_see_pending_invitations_in_the_admin_but_do_not_make_them(client, invite):
+    invite("ada@example.com")
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+
+    listed = client.get("/admin/playlists/playlistinvitation/")
+
+    assert listed.status_code == 200
+    assert "ada@example.com" in listed.content.decode()
+    assert client.get("/admin/playlists/playlistinvitation/add/").status_code == 403
