@@ -117,7 +117,7 @@ def artist_invitation_create(
     Artist.objects.select_for_update().filter(pk=artist.pk).first()
     now = timezone.now()
     ArtistInvitation.objects.filter(artist_id=artist.pk, expires_at__lte=now).delete()
-    same = {"user_id": user.pk} if user is not None else {"email": email}
+    same: dict[str, int | str] = {"user_id": user.pk} if user is not None else {"email": email}
     existing = ArtistInvitation.objects.filter(artist_id=artist.pk, **same).first()
     if existing is not None:
         if existing.role != role:
@@ -161,7 +161,7 @@ def artist_invitation_revoke(*, artist: Artist, by: User, invitation_id: int) ->
 def _answerable(*, invitation_id: int, user: User, token: str) -> ArtistInvitation:
     invitation = (
         selectors.artist_invitations_answerable(user=user, token_hash=invitation_token_hash(token) if token else "")
-        .select_for_update()
+        .select_for_update(of=("self",))  # only the invitation: the joined rows may be missing
         .filter(pk=invitation_id)
         .first()
     )

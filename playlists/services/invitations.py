@@ -48,7 +48,7 @@ def playlist_invitation_create(*, playlist: Playlist, by: User, invitee: str, ba
     # One invitation at a time per playlist: the count and the look-up below hold until commit.
     locked = playlist_lock(playlist_id=playlist.pk)
     PlaylistInvitation.objects.filter(playlist_id=locked.pk, expires_at__lte=timezone.now()).delete()
-    same = {"user_id": user.pk} if user is not None else {"email": email}
+    same: dict[str, int | str] = {"user_id": user.pk} if user is not None else {"email": email}
     existing = PlaylistInvitation.objects.filter(playlist_id=locked.pk, **same).first()
     if existing is not None:
         return existing
