@@ -149,7 +149,7 @@ AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "accounts.lockout.account_key"
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
 AXES_HANDLER = "accounts.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
@@ -334,9 +334,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "spotifyclone.api.errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.ScopedRateThrottle",
+        # DRF's, reading X-Forwarded-For only from TRUSTED_PROXIES.
+        "spotifyclone.api.throttles.AnonRateThrottle",
+        "spotifyclone.api.throttles.UserRateThrottle",
+        "spotifyclone.api.throttles.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("API_THROTTLE_ANON", default="300/minute"),
@@ -361,6 +362,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "AlbumStatusEnum": "catalog.models.Album.Status",
         "TrackStatusEnum": "catalog.models.Track.Status",
+        "InvitationStatusEnum": "catalog.models.InvitationStatus",
         "ResultTypeEnum": "search.backends.KINDS",
     },
 }
