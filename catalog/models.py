@@ -172,6 +172,12 @@ class Track(models.Model):
         return None if self.duration_ms is None else self.duration_ms / 1000
 
 
+class InvitationStatus(models.TextChoices):
+    """An invitation's state as the API shows it: answered, revoked and expired ones are deleted."""
+
+    PENDING = "pending", "Pending"
+
+
 class ArtistInvitation(models.Model):
     """An owner's offer to someone to help run an artist: a membership once the person accepts.
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.artwork import ARTWORK_SIZES, artwork_url
-from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, InvitationStatus, Track
 from core.ids import IdField
 
 User = get_user_model()
@@ -77,7 +77,7 @@ class MemberAddSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=ArtistMembership.Role.choices, default=ArtistMembership.Role.EDITOR)
 
 
-@extend_schema_field({"type": "string", "enum": ["pending"]})
+@extend_schema_field(serializers.ChoiceField(choices=InvitationStatus.choices))
 class PendingStatusField(serializers.Field):
     """Answered, revoked and expired invitations are deleted: every one shown waits for an answer."""
 
@@ -85,7 +85,7 @@ class PendingStatusField(serializers.Field):
         super().__init__(read_only=True, source="*", **kwargs)
 
     def to_representation(self, value: Any) -> str:
-        return "pending"
+        return InvitationStatus.PENDING.value
 
 
 class ArtistInvitationSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from typing import Any, cast
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled, ValidationError
@@ -187,6 +187,10 @@ def _invitation_missing() -> NotFound:
     return NotFound("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
 
 
+ARTIST_PK = OpenApiParameter("artist_pk", int, OpenApiParameter.PATH, description="The artist's id.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[ARTIST_PK]), destroy=extend_schema(parameters=[ARTIST_PK]))
 class ArtistInvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The invitations an artist's owners sent that wait for an answer; an owner revokes one (DELETE)."""
 

@@ -277,6 +277,10 @@ def _invitation_missing() -> exceptions.NotFound:
     return exceptions.NotFound("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
 
 
+PLAYLIST_PK = OpenApiParameter("playlist_pk", int, OpenApiParameter.PATH, description="The playlist's id.")
+
+
+@extend_schema_view(list=extend_schema(parameters=[PLAYLIST_PK]), destroy=extend_schema(parameters=[PLAYLIST_PK]))
 class PlaylistInvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The owner's invitations to collaborate that wait for an answer; the owner revokes one (DELETE)."""
 
