@@ -53,7 +53,7 @@ class ApplicationForm(forms.ModelForm):
         fields = ("name", "authorization_grant_type", "client_type", "redirect_uris")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         grant, uris = data.get("authorization_grant_type"), data.get("redirect_uris", "").split()
         refused = [uri for uri in uris if not redirect_uri_acceptable(uri)]
         if refused:

@@ -57,10 +57,15 @@ SCOPES: dict[str, str] = {
 # A view's declaration: the scope, or any one of several, or None for public data.
 ScopeDeclaration = str | tuple[str, ...] | None
 
-_UNDECLARED = object()
+
+class _Undeclared:
+    """What ``scopes_declared`` answers for an endpoint whose view says nothing of it."""
 
 
-def scopes_declared(view: Any, *, method: str) -> ScopeDeclaration | object:
+_UNDECLARED = _Undeclared()
+
+
+def scopes_declared(view: Any, *, method: str) -> ScopeDeclaration | _Undeclared:
     """The scope ``view`` declares for ``method`` (and its viewset action), or ``_UNDECLARED``."""
     declared: dict[str, ScopeDeclaration] = getattr(view, "oauth_scopes", None) or {}
     method = "GET" if method == "HEAD" else method
@@ -73,7 +78,7 @@ def scopes_declared(view: Any, *, method: str) -> ScopeDeclaration | object:
 
 
 def scope_declared(view: Any, *, method: str) -> bool:
-    return method == "OPTIONS" or scopes_declared(view, method=method) is not _UNDECLARED
+    return method == "OPTIONS" or not isinstance(scopes_declared(view, method=method), _Undeclared)
 
 
 class ScopedOAuth2Authentication(OAuth2Authentication):
@@ -95,14 +100,14 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
         if request.method == "OPTIONS":
             return user, token
         needed = scopes_declared(view, method=request.method or "GET")
-        if needed is _UNDECLARED:
+        if isinstance(needed, _Undeclared):
             raise InsufficientScope(message="Only spotifyclone's own clients may use this endpoint.")
         if needed is None:
             viewer_scope = getattr(view, "oauth_viewer_scope", None)
             if viewer_scope is None or viewer_scope not in granted:
                 user = AnonymousUser()
             return user, token
-        wanted = (needed,) if isinstance(needed, str) else tuple(needed)  # type: ignore[arg-type]
+        wanted = (needed,) if isinstance(needed, str) else needed
         if not granted.intersection(wanted):
             raise InsufficientScope(*wanted)
         return user, token
@@ -131,12 +136,12 @@ class ScopedOAuth2Scheme(OpenApiAuthenticationExtension):
 
     def get_security_requirement(self, auto_schema: Any) -> list[dict[str, list[str]]]:
         needed = scopes_declared(auto_schema.view, method=auto_schema.method)
-        if needed is _UNDECLARED:
+        if isinstance(needed, _Undeclared):
             return []
         if needed is None:
             return [{self.name: []}]
         alternatives = (needed,) if isinstance(needed, str) else needed
-        return [{self.name: [scope]} for scope in alternatives]  # type: ignore[union-attr]
+        return [{self.name: [scope]} for scope in alternatives]
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
         return {
