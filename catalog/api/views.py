@@ -327,6 +327,7 @@ class AlbumViewSet(viewsets.ModelViewSet):
         data.pop("artist", None)
         return self._detail(albums.album_update(album=album, by=_user(request), **data))
 
+    @extend_schema(request=s.AlbumWriteSerializer, responses=s.AlbumDetailSerializer)
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self.partial_update(request, *args, **kwargs)
 

@@ -350,3 +350,14 @@ def test_a_track_on_no_album_answers_null_as_its_schema_allows(owner, artist):
 
     assert upload["album"] is None
     assert schema["components"]["schemas"]["Track"]["properties"]["album"]["nullable"] is True
+
+
+def test_put_on_an_album_is_documented_as_answering_the_album(owner, artist):
+    album = album_create(artist_id=artist.pk, by=owner, title="Northern Lights")
+
+    put = client_for(owner).put(f"/api/v1/albums/{album.pk}/", {"title": "Southern Lights"}, format="json")
+    schema = client_for().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert (put.status_code, put.json()["title"], put.json()["artist"]["id"]) == (200, "Southern Lights", artist.pk)
+    answer = schema["paths"]["/api/v1/albums/{id}/"]["put"]["responses"]["200"]["content"]["application/json"]
+    assert answer["schema"] == {"$ref": "#/components/schemas/AlbumDetail"}
