@@ -79,6 +79,7 @@ def invitee_parse(identifier: str) -> tuple[User | None, str]:
 def invitation_mail_send(*, to: str, subject: str, lines: list[str]) -> None:
     """Mail an invitation once the transaction that made it commits; a mail server's failure is logged only."""
     body = "\n\n".join(lines) + "\n"
+    subject = " ".join(subject.split())  # a name with a line break in it must not break the header
     transaction.on_commit(
         lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False), robust=True
     )

@@ -432,3 +432,12 @@ def test_staff_see_pending_invitations_in_the_admin_but_do_not_make_them(client,
     assert listed.status_code == 200
     assert "ada@example.com" in listed.content.decode()
     assert client.get("/admin/catalog/artistinvitation/add/").status_code == 403
+
+
+def test_a_line_break_in_the_artists_name_does_not_stop_the_mail(owner, django_capture_on_commit_callbacks):
+    band = ArtistFactory(name="Aurora\nFields", owner=owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        artist_invitation_create(artist=band, by=owner, invitee="ada@example.com", base_url="http://testserver")
+
+    assert [m.subject for m in mail.outbox] == ["Join Aurora Fields on spotifyclone"]
