@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services services-up services-down services-status lint format bench e2e-deps clean
+.PHONY: run test test-services services-up services-down services-status lint format bench fuzz e2e-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,12 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for bench in bench/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+# Schemathesis against the API's own schema, on a throwaway embedded server: no server error, no
+# answer that breaks the schema. A few minutes; FUZZ_ARGS="--max-time 300" digs deeper.
+FUZZ_ARGS ?=
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python scripts/fuzz_api.py $(FUZZ_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
