@@ -296,7 +296,7 @@ class AlbumViewSet(viewsets.ModelViewSet):
         try:
             album = selectors.album_detail(album_id=int(kwargs["pk"]), viewer=_user(request))
         except (Album.DoesNotExist, ValueError):
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise NotFound("No such album.") from None
         return Response(s.AlbumDetailSerializer(album, context={"request": request}).data)
 
     def _detail(self, album: Album) -> Response:

@@ -83,3 +83,14 @@ def test_adding_a_track_id_beyond_64_bits_to_an_album_is_a_400_and_adds_nothing(
     assert response.status_code == 400
     assert response.json()["error"]["details"] == {"track_ids": {"1": TOO_BIG}}
     assert list(album.tracks.all()) == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("album_id", ["999999", "abc", str(BEYOND_64_BITS)])
+def test_an_album_nobody_may_see_is_a_404_in_the_error_shape(album_id):
+    response = APIClient().get(f"/api/v1/albums/{album_id}/")
+
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"status": 404, "code": "not_found", "message": "No such album.", "details": {}}
+    }
