@@ -471,6 +471,8 @@ def track_original(request: HttpRequest, track_id: int) -> HttpResponseBase:
     if not user.is_authenticated:
         raise Http404("No such track.")
     track = get_object_or_404(selectors.upload_list(user=user), pk=track_id)
+    if not track.original:  # refused by the worker: its file was deleted
+        raise Http404("The original file is gone.")
     if settings.STORAGE_BACKEND != "filesystem":
         # A short-lived signed URL of the bucket: the bytes never pass through Django.
         response: HttpResponseBase = redirect(track.original.storage.url(track.original.name))

@@ -129,3 +129,13 @@ def test_anyone_else_gets_the_original_nowhere(client, request, draft_track, who
 
     assert [reply.status_code for reply in replies] == [404, 404]
     assert all(b"fLaC" not in _body(reply) for reply in replies)
+
+
+def test_a_refused_upload_has_no_original_to_download(client, owner, draft_track):
+    # The worker refused the file and deleted it: the link answers 404, not a server error.
+    Track.objects.filter(pk=draft_track.pk).update(original="", status=Track.Status.FAILED)
+    client.force_login(owner)
+
+    response = client.get(f"/studio/tracks/{draft_track.pk}/original")
+
+    assert response.status_code == 404
