@@ -436,7 +436,7 @@ class _LibraryView(generics.ListAPIView):
     """A part of your library: list it (GET), add to it (PUT) or take from it (DELETE) by ids."""
 
     permission_classes = [permissions.IsAuthenticated]
-    metadata_class = _LibraryMetadata
+    metadata_class = _LibraryMetadata  # type: ignore[assignment]  # a class, as DRF wants; the stubs say an instance
     add: Any
     remove: Any
     ids_name: str
