@@ -15,6 +15,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.scopes import InsufficientScope
+
 
 def error_body(*, status_code: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": {"status": status_code, "code": code, "message": message, "details": details or {}}}
@@ -61,6 +63,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     else:
         code, message, details = "error", str(exc), {}
     response.data = error_body(status_code=response.status_code, code=str(code), message=message, details=details)
+    if isinstance(exc, InsufficientScope):
+        # RFC 6750: the scheme, the error and the scopes that would do, for clients that read headers.
+        challenge = 'Bearer error="insufficient_scope"'
+        response["WWW-Authenticate"] = f'{challenge}, scope="{" ".join(exc.scopes)}"' if exc.scopes else challenge
+        response.data["error"]["details"] = {"scopes": list(exc.scopes)}
     return response
 
 

@@ -57,7 +57,8 @@ def test_a_read_only_token_cannot_take_over_the_account(listener):
 
     assert changed.status_code == 403
     assert changed.json()["error"]["code"] == "insufficient_scope"
-    assert "user-modify-private" in changed.json()["error"]["message"]
+    assert changed.json()["error"]["details"] == {"scopes": ["user-modify-private"]}
+    assert changed["WWW-Authenticate"] == 'Bearer error="insufficient_scope", scope="user-modify-private"'
     listener.refresh_from_db()
     assert listener.email == "ada@example.com"
 
