@@ -428,8 +428,9 @@ CONTENT_SECURITY_POLICY = {
 PERMISSIONS_POLICY: dict[str, list[str]] = {
     "autoplay": ["self"],
     "fullscreen": ["self"],
-    **dict.fromkeys(
-        [
+    **{
+        feature: []
+        for feature in (
             "accelerometer",
             "bluetooth",
             "camera",
@@ -448,9 +449,8 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
             "serial",
             "usb",
             "xr-spatial-tracking",
-        ],
-        [],
-    ),
+        )
+    },
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
