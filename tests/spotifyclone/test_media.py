@@ -8,6 +8,7 @@ import importlib
 from collections.abc import Iterator
 
 import pytest
+import requests
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -28,17 +29,27 @@ pytestmark = pytest.mark.django_db
 RENDITION = b"\x00\x00\x00\x18ftypM4A rendition bytes"
 
 
-@pytest.fixture(autouse=True)
-def _urls_as_make_run_loads_them(settings) -> Iterator[None]:
-    """The URLconf built with DEBUG on, as `make run` builds it."""
+@pytest.fixture
+def _urls_as_make_run_loads_them(settings, tmp_path) -> Iterator[None]:
+    """The embedded default as `make run` has it, in either mode: files under MEDIA_ROOT, URLs with DEBUG on."""
     debug = settings.DEBUG
     settings.DEBUG = True
+    settings.STORAGE_BACKEND = "filesystem"
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    filesystem = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    settings.STORAGES = {**settings.STORAGES, "default": filesystem, "renditions": filesystem}
     importlib.reload(spotifyclone.urls)
     clear_url_caches()
     yield
     settings.DEBUG = debug
     importlib.reload(spotifyclone.urls)
     clear_url_caches()
+
+
+@pytest.fixture(autouse=True)
+def _embedded(request) -> None:
+    if not request.node.get_closest_marker("services"):
+        request.getfixturevalue("_urls_as_make_run_loads_them")
 
 
 @pytest.fixture
@@ -139,3 +150,19 @@ def test_a_refused_upload_has_no_original_to_download(client, owner, draft_track
     response = client.get(f"/studio/tracks/{draft_track.pk}/original")
 
     assert response.status_code == 404
+
+
+@pytest.mark.services
+def test_in_services_mode_members_get_a_short_lived_bucket_url_for_the_original(client, owner, stranger, draft_track):
+    client.force_login(owner)
+
+    answer = client.get(f"/studio/tracks/{draft_track.pk}/original")
+    fetched = requests.get(answer["Location"], timeout=10)
+    client.force_login(stranger)
+    refused = client.get(f"/studio/tracks/{draft_track.pk}/original")
+
+    assert answer.status_code == 302
+    assert "Signature=" in answer["Location"] or "X-Amz-Signature=" in answer["Location"]
+    assert fetched.status_code == 200
+    assert fetched.content[:4] == b"fLaC"
+    assert refused.status_code == 404
