@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts, stops or checks the local service stack for development and CI.
 # Usage: scripts/services.sh up|down|status [service...]
-# Services: postgres redis s3 opensearch nginx (started in that order, stopped in reverse).
+#        scripts/services.sh stop|start NAME   (one service alone, to see what its failure does)
+# Services: postgres redis s3 opensearch nginx (started in that order, stopped in reverse);
+# "edges" names nginx, which runs them.
 # Settings come from scripts/services.env; state lives in ${SERVICES_HOME:-/var/tmp/spotifyclone-services}.
 set -euo pipefail
 
@@ -10,6 +12,7 @@ ALL=(postgres redis s3 opensearch nginx)
 
 usage() {
   echo "usage: $0 up|down|status [${ALL[*]}]" >&2
+  echo "       $0 stop|start NAME" >&2
   exit 2
 }
 
@@ -61,15 +64,18 @@ main() {
   (($#)) || usage
   local cmd=$1
   shift
-  local services=("$@")
+  local services=("${@/#edges/nginx}")
+  if [[ $cmd == stop || $cmd == start ]]; then
+    ((${#services[@]} == 1)) || usage
+  fi
   ((${#services[@]})) || services=("${ALL[@]}")
   check_names "${services[@]}"
   set -a
   . "$ROOT/scripts/services.env"
   set +a
   case $cmd in
-    up) up_all "${services[@]}" ;;
-    down) down_all "${services[@]}" ;;
+    up | start) up_all "${services[@]}" ;;
+    down | stop) down_all "${services[@]}" ;;
     status) status_all "${services[@]}" ;;
     *) usage ;;
   esac

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Private redis-server for development and CI on 127.0.0.1:$REDIS_PORT, without persistence.
+# Private redis-server for development and CI on 127.0.0.1:$REDIS_PORT. It is the broker too,
+# so it keeps an append-only file: tasks queued in it survive its restart.
 # Debian's own redis-server service (port 6379) is neither used nor touched.
 # Usage: scripts/services/redis.sh up|down|status
 set -euo pipefail
@@ -40,7 +41,8 @@ port $REDIS_PORT
 protected-mode yes
 daemonize no
 save ""
-appendonly no
+appendonly yes
+appendfsync everysec
 dir $STATE
 logfile ""
 proc-title-template "{title} {listen-addr} {config-file}"

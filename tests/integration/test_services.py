@@ -1,12 +1,15 @@
 """The real services, used for real: each test needs `make services-up` (see README)."""
 
+import subprocess
 import time
 import urllib.request
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import boto3
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
@@ -22,6 +25,7 @@ from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.services
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1) -> bool:
@@ -99,3 +103,44 @@ def test_tasks_travel_through_the_redis_broker_to_a_worker(celery_worker):
     oauth_tokens_clear.delay()
 
     assert _wait_for(lambda: not AccessToken.objects.filter(token="expired").exists())
+
+
+def _services(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "services.sh"), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_task_queued_in_redis_survives_its_restart():
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    queue = f"restart-probe-{uuid.uuid4().hex[:8]}"
+    celery_app.send_task("spotifyclone.probe", queue=queue)
+    assert broker.llen(queue) == 1
+
+    try:
+        stopped = _services("stop", "redis")
+        down = not _wait_for(_pong(broker), timeout=0.5)
+    finally:
+        started = _services("start", "redis")
+    back = _wait_for(_pong(broker))
+
+    assert stopped.returncode == 0, stopped.stderr
+    assert down
+    assert started.returncode == 0, started.stderr
+    assert back
+    assert broker.llen(queue) == 1
+    broker.delete(queue)
+
+
+def _pong(client: redis.Redis):
+    def answers() -> bool:
+        try:
+            return bool(client.ping())
+        except redis.ConnectionError:
+            return False
+
+    return answers
