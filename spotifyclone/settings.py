@@ -181,9 +181,13 @@ if REDIS_URL:
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
                 "SOCKET_CONNECT_TIMEOUT": 1,
                 "SOCKET_TIMEOUT": 1,
+                # The cache is a shortcut, never the truth: with Redis down every read is a miss
+                # and every write is dropped (and logged), and pages come from the database.
+                "IGNORE_EXCEPTIONS": True,
             },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spotifyclone"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -1,11 +1,9 @@
 """The real services, used for real: each test needs `make services-up` (see README)."""
 
-import subprocess
 import time
 import urllib.request
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import boto3
 import pytest
@@ -23,9 +21,9 @@ from oauth2_provider.models import AccessToken, Application
 from accounts.tasks import oauth_tokens_clear
 from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
+from tests.services import services
 
 pytestmark = pytest.mark.services
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _wait_for(condition, *, timeout: float = 20.0, interval: float = 0.1) -> bool:
@@ -105,16 +103,6 @@ def test_tasks_travel_through_the_redis_broker_to_a_worker(celery_worker):
     assert _wait_for(lambda: not AccessToken.objects.filter(token="expired").exists())
 
 
-def _services(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["/bin/bash", str(ROOT / "scripts" / "services.sh"), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_a_task_queued_in_redis_survives_its_restart():
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     queue = f"restart-probe-{uuid.uuid4().hex[:8]}"
@@ -122,10 +110,10 @@ def test_a_task_queued_in_redis_survives_its_restart():
     assert broker.llen(queue) == 1
 
     try:
-        stopped = _services("stop", "redis")
+        stopped = services("stop", "redis")
         down = not _wait_for(_pong(broker), timeout=0.5)
     finally:
-        started = _services("start", "redis")
+        started = services("start", "redis")
     back = _wait_for(_pong(broker))
 
     assert stopped.returncode == 0, stopped.stderr
