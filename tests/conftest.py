@@ -1,6 +1,9 @@
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ from catalog.synth import audio_synthesise
 from search.backends import search_backends_forget
 from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
+from tests.live import LiveServerGate
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 # Every search index a test builds is named after this run, and deleted at its end.
@@ -45,6 +49,44 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if IN_CI:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)  # on a laptop only: under CI it has failed just above
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> Iterator[None]:
+    """SQLite tests run on a file, not in memory, so the live server's threads have connections of their own.
+
+    An in-memory database is one connection shared by the test and every request
+    the live server answers at once, and threads in one connection trip over each
+    other's transactions. On a file each thread waits for SQLite's lock as the
+    embedded default's own server does. The file sits in shared memory when there is one.
+    """
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3") and not database.get("TEST", {}).get("NAME"):
+        shared_memory = Path("/dev/shm")  # noqa: S108 - a private folder made in it just below
+        parent = shared_memory if shared_memory.is_dir() else None
+        folder = Path(tempfile.mkdtemp(prefix="spotifyclone-test-", dir=parent))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "db.sqlite3")
+        yield
+        shutil.rmtree(folder, ignore_errors=True)  # made for this run alone, so never reused
+        return
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _live_server_gated(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test with the live server gets it to itself: see tests/live.py."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # set up first, so flushed only once the gate has drained
+    server = request.getfixturevalue("live_server").thread.httpd
+    gate = server.get_app()
+    if not isinstance(gate, LiveServerGate):
+        gate = LiveServerGate(gate)
+        server.set_app(gate)
+    gate.opened()
+    yield
+    gate.close_and_drain()
 
 
 @pytest.fixture(autouse=True)

@@ -30,8 +30,8 @@ def shown(page: Any) -> list[str]:
 def wait_for(condition: Any, page: Any, timeout_ms: int = 10_000) -> None:
     """Poll with a deadline: the page saves in the background.
 
-    The embedded live server shares an in-memory SQLite database with this
-    thread, which answers "table is locked" while the server writes: not yet.
+    The live server writes to the same SQLite file from its own threads, and a
+    read may meet its lock ("database is locked"): not yet.
     """
     for _ in range(timeout_ms // 100):
         try:
