@@ -140,8 +140,9 @@ def index_rebuild(*, progress: Progress = _quiet, report: RebuildReport) -> None
         replayed += 1
     report.replayed = replayed
     client.indices.refresh(index=index)
-    # Searches that resolved the alias just before the swap may still be reading the old index.
-    time.sleep(OLD_INDEX_GRACE_SECONDS)
+    if old:
+        # Searches that resolved the alias just before the swap may still be reading the old index.
+        time.sleep(OLD_INDEX_GRACE_SECONDS)
     for name in old:
         client.indices.delete(index=name, ignore_unavailable=True)
     # Leftovers of rebuilds that died half-way: indices of ours that no alias points at.

@@ -292,6 +292,11 @@ if SEARCH_BACKEND not in {"database", "opensearch"}:
 if SEARCH_BACKEND == "opensearch" and not OPENSEARCH_URL:
     raise ImproperlyConfigured("SEARCH_BACKEND=opensearch needs OPENSEARCH_URL.")
 
+# /readyz: each dependency's check gives up after this long, and the report is kept
+# this long, so that a load balancer probing often costs one round of checks.
+READYZ_CHECK_TIMEOUT_SECONDS: float = env.float("READYZ_CHECK_TIMEOUT_SECONDS", default=0.5)
+READYZ_CACHE_SECONDS: float = env.float("READYZ_CACHE_SECONDS", default=1.5)
+
 # Edges: region name -> base URL of the CDN edge that serves it, written
 # "eu=https://eu.cdn.example,us=https://us.cdn.example". Empty: Django serves
 # signed media itself.

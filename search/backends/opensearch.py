@@ -11,13 +11,12 @@ import logging
 import time
 from typing import Any
 
-from django.conf import settings
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import OpenSearchException, TransportError
 
 from search.backends import Hits, Query
 from search.backends.database import DatabaseBackend
-from search.client import opensearch_client
+from search.client import alias_name, opensearch_client
 from search.documents import Document
 from search.text import fold
 
@@ -59,10 +58,6 @@ INDEX_MAPPINGS: dict[str, Any] = {
         "owner_id": {"type": "long"},
     },
 }
-
-
-def alias_name() -> str:
-    return f"{settings.SEARCH_INDEX_PREFIX}-catalog"
 
 
 def document_id(kind: str, object_id: int) -> str:
