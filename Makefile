@@ -7,7 +7,8 @@ PYTEST_ARGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-services services-up services-down services-status lint format bench fuzz e2e-deps clean
+.PHONY: run test test-services services-up services-down services-status serve-services serve-services-start \
+	serve-services-stop serve-services-status lint format bench fuzz e2e-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,22 @@ services-down:
 
 services-status:
 	bash scripts/services.sh status
+
+# The site as production runs it, against the services above (scripts/serve.sh): DEBUG off,
+# collectstatic, migrate, the search index, then gunicorn, a Celery worker and beat on
+# http://127.0.0.1:58000. In the foreground (Ctrl-C stops all three), or in the background
+# with `serve-services-start` (pid file and log in var/serve/) until `serve-services-stop`.
+serve-services: $(VENV)/.installed
+	bash scripts/serve.sh run
+
+serve-services-start: $(VENV)/.installed
+	bash scripts/serve.sh start
+
+serve-services-stop:
+	bash scripts/serve.sh stop
+
+serve-services-status:
+	bash scripts/serve.sh status
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

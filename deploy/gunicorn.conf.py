@@ -14,3 +14,5 @@ max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No runtime control socket: nothing here uses it, and every instance on a machine would share its default path.
+control_socket_disable = True
