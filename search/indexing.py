@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from search.backends import KINDS, search_backend
 from search.browse import browse_changed
+from search.catchup import index_missed
 from search.documents import Document, documents_for, related_for
 from search.models import SearchEntry
 
@@ -85,19 +86,32 @@ def entries_hide(kind: str, ids: list[int]) -> None:
     )
 
 
-def documents_sync(kind: str, ids: list[int], *, cascade: bool = True) -> None:
-    """Make the entries of these rows, and of the rows whose entries quote them, match the database."""
+def documents_sync(kind: str, ids: list[int], *, cascade: bool = True) -> bool:
+    """Make the entries of these rows, and of the rows whose entries quote them, match the database.
+
+    The entries are written whatever the search index does; answers whether
+    every change reached the index too. One that did not is recorded, and the
+    catch-up (:mod:`search.catchup`) copies it once the index answers.
+    """
+    started = timezone.now()
     documents = documents_for(kind, ids)
     removed = [pk for pk in ids if pk not in documents]
     with transaction.atomic():
         entries_write(kind, list(documents.values()))
         entries_hide(kind, removed)
-    search_backend().push(kind, list(documents.values()), removed)
+    try:
+        search_backend().push(kind, list(documents.values()), removed)
+        reached = True
+    except ConnectionError as exc:
+        logger.warning("search: %s; the catch-up copies it once the index answers", exc)
+        index_missed(since=started)
+        reached = False
     search_changed()
     if cascade:
         for related_kind, related_ids in related_for(kind, ids).items():
             if related_ids:
-                documents_sync(related_kind, sorted(set(related_ids)), cascade=False)
+                reached = documents_sync(related_kind, sorted(set(related_ids)), cascade=False) and reached
+    return reached
 
 
 def popularity_refresh() -> int:

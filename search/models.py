@@ -65,3 +65,22 @@ class RecentSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} found {self.kind} {self.object_id}"
+
+
+class IndexSync(models.Model):
+    """What the OpenSearch index behind one alias may lack: entry changes it missed while the cluster was away.
+
+    An index update that cannot reach the cluster records here the moment the
+    entries it wrote were changed (the earliest such moment is kept), and
+    counts the miss. The catch-up copies every entry changed since into the
+    index, then clears the record, unless a miss was counted meanwhile: then it
+    stays, and the next catch-up copies again.
+    """
+
+    alias = models.CharField(max_length=200, unique=True)
+    missed_since = models.DateTimeField(null=True, blank=True)
+    misses = models.PositiveBigIntegerField(default=0)
+    caught_up_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.alias}: missed since {self.missed_since}" if self.missed_since else f"{self.alias}: in step"

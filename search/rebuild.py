@@ -83,7 +83,8 @@ def _entry_document(entry: SearchEntry) -> Document:
     )
 
 
-def _actions(entries: Any, index: str) -> Iterator[dict[str, Any]]:
+def entry_actions(entries: Any, index: str) -> Iterator[dict[str, Any]]:
+    """Bulk actions that make the index say what these entries say: visible ones indexed, tombstones deleted."""
     from search.backends.opensearch import document_source
 
     for entry in entries.iterator(chunk_size=2000):
@@ -114,7 +115,7 @@ def index_rebuild(*, progress: Progress = _quiet, report: RebuildReport) -> None
     visible = SearchEntry.objects.filter(visible=True).order_by("pk")
     total, done = visible.count(), 0
     started = time.perf_counter()
-    for _ in helpers.streaming_bulk(client, _actions(visible, index), chunk_size=1000, raise_on_error=True):
+    for _ in helpers.streaming_bulk(client, entry_actions(visible, index), chunk_size=1000, raise_on_error=True):
         done += 1
         if done % 1000 == 0 or done == total:
             progress("index", done, total)
@@ -136,7 +137,7 @@ def index_rebuild(*, progress: Progress = _quiet, report: RebuildReport) -> None
     # What changed while the bulk ran reached the old index (or nowhere): copy it into the new one.
     changed = SearchEntry.objects.filter(updated_at__gte=bulk_started).order_by("pk")
     replayed = 0
-    for _ in helpers.streaming_bulk(client, _actions(changed, index), raise_on_error=False, chunk_size=1000):
+    for _ in helpers.streaming_bulk(client, entry_actions(changed, index), raise_on_error=False, chunk_size=1000):
         replayed += 1
     report.replayed = replayed
     client.indices.refresh(index=index)

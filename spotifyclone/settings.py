@@ -216,6 +216,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "oauth-tokens-clear": {"task": "accounts.tasks.oauth_tokens_clear", "schedule": timedelta(hours=6)},
     "albums-release-due": {"task": "catalog.tasks.albums_release_due", "schedule": timedelta(minutes=1)},
+    "search-index-catch-up": {"task": "search.tasks.search_index_catch_up", "schedule": timedelta(minutes=1)},
     "search-popularity-refresh": {"task": "search.tasks.search_popularity_refresh", "schedule": timedelta(minutes=10)},
     "search-tombstones-purge": {"task": "search.tasks.search_tombstones_purge", "schedule": timedelta(hours=6)},
     "renditions-sweep": {"task": "streaming.tasks.renditions_sweep", "schedule": timedelta(hours=1)},

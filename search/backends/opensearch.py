@@ -172,7 +172,7 @@ class OpenSearchBackend:
         return [(hit["_source"]["kind"], hit["_source"]["object_id"]) for hit in answer["hits"]["hits"]]
 
     def push(self, kind: str, documents: list[Document], removed: list[int]) -> None:
-        """Write and delete documents through the alias; without an index yet, leave it to the rebuild."""
+        """Write and delete documents through the alias; raise ConnectionError when they did not all get there."""
         lines: list[dict[str, Any]] = []
         for doc in documents:
             lines += [{"index": {"_id": document_id(kind, doc.object_id)}}, document_source(doc)]
@@ -194,8 +194,8 @@ class OpenSearchBackend:
             if result.get("error") and result.get("status") != 404
         ]
         if any("alias" in str(failure.get("reason", "")) for failure in failures):
-            logger.warning("search: no index behind %s yet; run `manage.py search_reindex`", alias_name())
-        elif failures:
+            raise ConnectionError(f"no index behind {alias_name()} yet: `manage.py search_bootstrap` builds it")
+        if failures:
             raise ConnectionError(f"OpenSearch refused {len(failures)} documents, the first: {failures[0]}")
 
 

@@ -9,8 +9,11 @@ from celery.exceptions import Retry
 
 from accounts.models import User
 from catalog.models import Track
+from search.client import alias_name
+from search.models import IndexSync
 from search.rebuild import entries_rebuild
 from search.selectors import search_results, suggestions
+from search.tasks import search_documents_sync
 
 
 @pytest.fixture
@@ -42,9 +45,30 @@ def test_changes_are_kept_in_the_database_while_opensearch_is_down(
     publish: Callable[..., Track], opensearch_down: None, stranger: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     track = publish("Blue Skies")
-    with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
-        # The task fails and is retried later, but only after the entry is written.
+    with django_capture_on_commit_callbacks(execute=True):
+        # The change is saved; its entry is written; the index's miss is recorded for the catch-up.
         Track.objects.filter(pk=track.pk).first().save()  # type: ignore[union-attr]
     assert [t.title for t in search_results(text="blue skies", viewer=stranger, kinds=("track",))["track"].items] == [
         "Blue Skies"
     ]
+    sync = IndexSync.objects.get(alias=alias_name())
+    assert sync.missed_since is not None
+    assert sync.misses == 2  # the track's update and its artist's
+
+
+def test_a_worker_retries_an_index_update_that_missed_then_leaves_it_to_the_catch_up(
+    publish: Callable[..., Track], opensearch_down: None
+) -> None:
+    track = publish("Blue Skies")
+
+    def run(*, retries: int) -> None:
+        search_documents_sync.push_request(is_eager=False, retries=retries)
+        try:
+            search_documents_sync.run("track", [track.pk])
+        finally:
+            search_documents_sync.pop_request()
+
+    with pytest.raises(Retry):
+        run(retries=0)
+    run(retries=search_documents_sync.max_retries)  # the last try gives up quietly: the miss is recorded
+    assert IndexSync.objects.get(alias=alias_name()).missed_since is not None
