@@ -7,11 +7,11 @@ mosaic whose first artworks changed (an unchanged one costs a query, no image).
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from catalog.models import Album
+from core.outbox import task_enqueue
 from playlists import tasks
 
 
@@ -29,11 +29,11 @@ def _album_saved(sender: type, instance: Album, created: bool, raw: bool = False
     if raw or created or before is None or before == (instance.artwork.name, instance.status):
         return
     album_id, old_artwork = instance.pk, before[0]
-    transaction.on_commit(lambda: tasks.playlist_mosaics_refresh_for_album.delay(album_id, old_artwork))
+    task_enqueue(tasks.playlist_mosaics_refresh_for_album, album_id, old_artwork)
 
 
 @receiver(post_delete, sender=Album)
 def _album_deleted(sender: type, instance: Album, **kwargs: Any) -> None:
     if instance.artwork.name:
         artwork = instance.artwork.name
-        transaction.on_commit(lambda: tasks.playlist_mosaics_refresh_for_album.delay(None, artwork))
+        task_enqueue(tasks.playlist_mosaics_refresh_for_album, None, artwork)

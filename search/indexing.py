@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.outbox import task_enqueue
 from search.backends import KINDS, search_backend
 from search.browse import browse_changed
 from search.catchup import index_missed
@@ -45,7 +46,7 @@ def index_later(kind: str, *pks: int) -> None:
         return
     from search import tasks
 
-    transaction.on_commit(lambda: tasks.search_documents_sync.delay(kind, ids))
+    task_enqueue(tasks.search_documents_sync, kind, ids)
 
 
 def search_version() -> int:

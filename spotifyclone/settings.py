@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "storages",
     "axes",
     "django_countries",
+    "core",
     "accounts",
     "catalog",
     "streaming",
@@ -213,7 +214,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 5 * 60)
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A publish that finds the broker down fails fast (the task waits in the
+# outbox, core/outbox.py) instead of holding a request up: one quick retry
+# reconnects after a broker restart.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE = {
+    "outbox-relay": {"task": "core.tasks.outbox_relay", "schedule": timedelta(seconds=15)},
     "oauth-tokens-clear": {"task": "accounts.tasks.oauth_tokens_clear", "schedule": timedelta(hours=6)},
     "albums-release-due": {"task": "catalog.tasks.albums_release_due", "schedule": timedelta(minutes=1)},
     "search-index-catch-up": {"task": "search.tasks.search_index_catch_up", "schedule": timedelta(minutes=1)},

@@ -16,6 +16,7 @@ from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
 from catalog.models import Album, Genre, Track
 from catalog.services.artists import unique_slug
+from core.outbox import task_enqueue
 from search.indexing import index_later
 
 EDITABLE_FIELDS = frozenset({"title", "album_type", "release_date", "label", "upc"})
@@ -239,4 +240,4 @@ def album_delete(*, album: Album, by: User) -> None:
     Track.objects.filter(album=album).update(album=None, track_number=None, disc_number=1)
     album.delete()
     if names:
-        transaction.on_commit(lambda: tasks.blobs_delete.delay(names))
+        task_enqueue(tasks.blobs_delete, names)

@@ -34,6 +34,7 @@ from catalog.models import Album, Artist, Genre, Track
 from catalog.services.albums import album_create
 from catalog.services.artists import genre_get_or_create
 from catalog.tags import AudioTags, TagError, tags_read
+from core.outbox import task_enqueue
 from streaming import tasks as streaming_tasks
 from streaming.models import TrackMedia
 
@@ -133,7 +134,7 @@ def track_upload(*, artist: Artist, by: User, file: File) -> Track:
             )
             track.full_clean()
             track.save()
-            transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk))
+            task_enqueue(streaming_tasks.track_transcode, track.pk)
     except Exception:
         default_storage.delete(original)
         raise
@@ -263,7 +264,7 @@ def track_reprocess(*, track: Track, by: User) -> Track:
                 status=Track.Status.PROCESSING, failure_reason=""
             )
             track.refresh_from_db()
-            transaction.on_commit(lambda: streaming_tasks.track_transcode.delay(track.pk, True))
+            task_enqueue(streaming_tasks.track_transcode, track.pk, True)
     except Exception:
         cache.delete(_reprocess_key(track.pk))  # nothing was queued: the next request may
         raise
@@ -279,6 +280,6 @@ def track_delete(*, track: Track, by: User) -> None:
     version = TrackMedia.objects.filter(track_id=track_id).values_list("version", flat=True).first()
     track.delete()
     if names:
-        transaction.on_commit(lambda: tasks.blobs_delete.delay(names))
+        task_enqueue(tasks.blobs_delete, names)
     if version:
-        transaction.on_commit(lambda: streaming_tasks.renditions_delete.delay(track_id, version))
+        task_enqueue(streaming_tasks.renditions_delete, track_id, version)

@@ -17,6 +17,7 @@ from django.db.models import F, QuerySet
 from accounts.models import User
 from catalog.access import tracks_visible_to
 from catalog.models import Album
+from core.outbox import task_enqueue
 from playlists import tasks
 from playlists.access import require_items_edit
 from playlists.models import MAX_ITEMS, Playlist, PlaylistItem, new_snapshot_id
@@ -99,7 +100,7 @@ def _mosaic_check(playlist: Playlist) -> None:
     source = list(dict.fromkeys(names))[:MOSAIC_TILES]
     if source != playlist.mosaic_source:
         playlist_id = playlist.pk
-        transaction.on_commit(lambda: tasks.playlist_mosaic_refresh.delay(playlist_id))
+        task_enqueue(tasks.playlist_mosaic_refresh, playlist_id)
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from accounts.models import User
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
 from catalog.models import Album
+from core.outbox import task_enqueue
 from playlists.access import require_owner
 from playlists.caching import user_cache_invalidate
 from playlists.covers import mosaic_store
@@ -82,7 +83,7 @@ def playlist_delete(*, playlist: Playlist, by: User) -> None:
     if names:
         from catalog import tasks as catalog_tasks
 
-        transaction.on_commit(lambda: catalog_tasks.blobs_delete.delay(names))
+        task_enqueue(catalog_tasks.blobs_delete, names)
 
 
 def playlist_cover_set(*, playlist: Playlist, by: User, file: IO[bytes]) -> Playlist:

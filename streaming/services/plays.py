@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import Profile, User
 from catalog.access import tracks_visible_to
 from catalog.models import Track
+from core.outbox import task_enqueue
 from streaming import receipts, tasks
 from streaming.models import Play
 
@@ -62,7 +63,7 @@ def play_report_accept(
     if duration is not None and ms_played > duration:
         raise PlayRefusedError(code="play_too_long", message="The play is longer than the track.")
     play_id = receipt.play_id
-    transaction.on_commit(lambda: tasks.play_report.delay(str(play_id), user.pk, track_id, ms_played, ended))
+    task_enqueue(tasks.play_report, str(play_id), user.pk, track_id, ms_played, ended)
     return play_id
 
 

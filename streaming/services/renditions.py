@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from catalog.models import Track
 from catalog.services.tracks import track_inspect
+from core.outbox import task_enqueue
 from streaming import tasks
 from streaming.models import RenditionWrite, TrackMedia
 from streaming.storage import folder_delete, renditions_storage
@@ -138,7 +139,7 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
 def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMedia | None:
     track = Track.objects.select_for_update().filter(pk=track_id).first()
     if track is None:
-        transaction.on_commit(lambda: tasks.renditions_delete.delay(track_id, version))
+        task_enqueue(tasks.renditions_delete, track_id, version)
         return None
     RenditionWrite.objects.filter(track_id=track_id, version=version).delete()  # pointed to from now on
     old = TrackMedia.objects.filter(track=track).values_list("version", flat=True).first()
@@ -159,7 +160,7 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
     track.save(update_fields=["status", "failure_reason", "duration_ms", "updated_at"])
     transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
     if old and old != version:
-        transaction.on_commit(lambda: tasks.renditions_delete.delay(track_id, old))
+        task_enqueue(tasks.renditions_delete, track_id, old)
     return media
 
 

@@ -7,7 +7,7 @@ from search.rebuild import search_rebuild
 from tests.accounts.factories import PASSWORD, UserFactory
 from tests.services import services
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db]
+pytestmark = [pytest.mark.services, pytest.mark.faults, pytest.mark.django_db]
 
 
 def test_pages_sign_in_search_and_stream_grants_work_without_redis(published_track, client):
