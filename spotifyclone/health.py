@@ -153,7 +153,13 @@ def readiness_forget() -> None:
     _checker = _Checker()
 
 
-os.register_at_fork(after_in_child=readiness_forget)
+def _forked() -> None:
+    # The parent's threads are not in the child: start afresh without touching their locks.
+    global _checker
+    _checker = _Checker()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def _run(check: Callable[[], Report]) -> Report:
