@@ -383,6 +383,8 @@ def artist_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 track_services.track_upload(artist=artist, by=request.user, file=file)
             except ValidationError as exc:
                 messages.error(request, f"{name}: {' '.join(exc.messages)}")
+            except track_services.StorageUnavailableError as exc:
+                messages.error(request, f"{name}: {exc.message}")
             else:
                 messages.success(request, f"{name}: uploaded; it is being checked and processed.")
         if not files and not refused:

@@ -73,6 +73,8 @@ main() {
   set -a
   . "$ROOT/scripts/services.env"
   set +a
+  # A service's script may treat stopping it alone (an outage) apart from taking the stack down.
+  export SERVICES_COMMAND=$cmd
   case $cmd in
     up | start) up_all "${services[@]}" ;;
     down | stop) down_all "${services[@]}" ;;

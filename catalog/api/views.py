@@ -6,7 +6,7 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, Throttled, ValidationError
+from rest_framework.exceptions import APIException, NotFound, Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -439,6 +439,14 @@ class TrackViewSet(mixins.UpdateModelMixin, mixins.DestroyModelMixin, viewsets.R
         return Response(s.UploadSerializer(track).data)
 
 
+class StorageUnavailable(APIException):
+    """The file store is down: nothing was kept, and the same upload later may work (503)."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = tracks.StorageUnavailableError.message
+    default_code = "storage_unavailable"
+
+
 class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Upload audio for an artist you are a member of, then follow its processing here."""
 
@@ -464,6 +472,9 @@ class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"file": [reason for _name, reason in refused]})
         body.is_valid(raise_exception=True)
         artist = get_object_or_404(Artist, pk=body.validated_data["artist"])
-        track = tracks.track_upload(artist=artist, by=_user(request), file=body.validated_data["file"])
+        try:
+            track = tracks.track_upload(artist=artist, by=_user(request), file=body.validated_data["file"])
+        except tracks.StorageUnavailableError as exc:
+            raise StorageUnavailable from exc
         track = selectors.upload_list(user=_user(request)).get(pk=track.pk)
         return Response(s.UploadSerializer(track).data, status=status.HTTP_201_CREATED)

@@ -9,6 +9,7 @@ and its original is deleted; what is, has its tags read into the track.
 """
 
 import io
+import logging
 import math
 import re
 import time
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +39,8 @@ from catalog.tags import AudioTags, TagError, tags_read
 from core.outbox import task_enqueue
 from streaming import tasks as streaming_tasks
 from streaming.models import TrackMedia
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = frozenset({"title", "explicit", "isrc", "year"})
 ISRC = re.compile(r"^[A-Z]{2}[A-Z0-9]{3}\d{7}$")
@@ -112,17 +116,41 @@ def _free_position(album: Album, *, disc: int, number: int | None) -> int:
     return (taken.aggregate(last=Max("track_number"))["last"] or 0) + 1
 
 
+# What the blob storage raises when it cannot be reached or refuses to answer: S3 (botocore) or a disk.
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
+
+
+class StorageUnavailableError(Exception):
+    """The file could not be stored, so nothing was kept: the storage is down or failing."""
+
+    message = "The file store is not answering just now, so the upload was not kept. Try again in a few minutes."
+
+    def __init__(self) -> None:
+        super().__init__(self.message)
+
+
 def track_upload(*, artist: Artist, by: User, file: File) -> Track:
     """Store one uploaded file as a track in state ``processing``, named after the file.
 
-    Only an empty or oversized file is refused here. After commit the
+    Only an empty or oversized file is refused here; a storage that fails raises
+    ``StorageUnavailableError`` and keeps nothing. After commit the
     transcode task checks the audio (``track_inspect``) and its tags prefill
     the track. Runs in a transaction of its own: call it outside one.
     """
     require_edit(artist_id=artist.pk, user=by)
     filename = upload_filename(file.name)
     suffix = _check(file)
-    original = default_storage.save(f"originals/{artist.pk}/{uuid.uuid4().hex}{suffix}", file)
+    name = f"originals/{artist.pk}/{uuid.uuid4().hex}{suffix}"
+    try:
+        original = default_storage.save(name, file)
+    except STORAGE_ERRORS as exc:
+        # The store may have kept what it could not confirm (an answer lost on the way back).
+        try:
+            default_storage.delete(name)
+        except STORAGE_ERRORS:
+            logger.warning("Could not delete %s after a failed upload; it may be left in storage.", name)
+        logger.warning("Storage refused an upload for artist %s: %r", artist.pk, exc)
+        raise StorageUnavailableError from exc
     try:
         with transaction.atomic():
             track = Track(
