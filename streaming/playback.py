@@ -9,6 +9,7 @@ stored position and the moment it was reported.
 """
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Iterable
 from typing import Any
@@ -21,6 +22,7 @@ from catalog.models import Track
 from streaming.models import PlaybackState
 
 SNAPSHOT_SECONDS = 24 * 3600
+logger = logging.getLogger(__name__)
 UPCOMING_LIMIT = 50
 
 
@@ -136,24 +138,31 @@ def _redis_backed() -> bool:
 def _store_in_redis(key: str, snapshot: dict[str, Any]) -> None:
     """Compare the versions and set in one optimistic transaction; another writer in between means look again."""
     from django_redis import get_redis_connection
+    from redis.exceptions import ConnectionError as RedisDown
+    from redis.exceptions import TimeoutError as RedisSlow
     from redis.exceptions import WatchError
 
     client = caches["default"].client  # type: ignore[attr-defined]  # django-redis: its key and value encoding
     raw_key = client.make_key(key)
     connection = get_redis_connection("default")
-    for _ in range(10):
-        with connection.pipeline() as pipe:
-            try:
-                pipe.watch(raw_key)
-                raw = pipe.get(raw_key)
-                if raw is not None and client.decode(raw)["version"] > snapshot["version"]:
-                    return  # a later change is cached already
-                pipe.multi()
-                pipe.set(raw_key, client.encode(snapshot), ex=SNAPSHOT_SECONDS)
-                pipe.execute()
-                return
-            except WatchError:
-                continue  # the key changed under us: compare again
+    try:
+        for _ in range(10):
+            with connection.pipeline() as pipe:
+                try:
+                    pipe.watch(raw_key)
+                    raw = pipe.get(raw_key)
+                    if raw is not None and client.decode(raw)["version"] > snapshot["version"]:
+                        return  # a later change is cached already
+                    pipe.multi()
+                    pipe.set(raw_key, client.encode(snapshot), ex=SNAPSHOT_SECONDS)
+                    pipe.execute()
+                    return
+                except WatchError:
+                    continue  # the key changed under us: compare again
+    except (RedisDown, RedisSlow) as exc:
+        # The change is in the database: devices read it from there while the cache
+        # is away, and the next change after it returns puts it in the cache.
+        logger.warning("Could not cache the player snapshot of %s: %s", key, exc)
 
 
 def snapshot_load(user_id: int) -> dict[str, Any] | None:
