@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.auth import AuthenticatedHttpRequest
 from catalog import access, selectors
 from catalog.artwork import ArtworkError, artwork_url
+from catalog.durations import duration_format
 from catalog.forms import (
     AlbumForm,
     ArtistEditForm,
@@ -82,12 +83,8 @@ def _genres(names: list[str]) -> list[Genre]:
 
 
 def _duration(ms: int | None) -> str:
-    """3:07, or 1:02:05 for the long ones; a dash while it is not known."""
-    if ms is None:
-        return "–"
-    minutes, seconds = divmod(round(ms / 1000), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+    """3:07, or 1:02:05 for the long ones, as the listener's pages show it; a dash while it is not known."""
+    return duration_format(ms) or "–"
 
 
 def _add_errors(form: Form, exc: ValidationError) -> None:

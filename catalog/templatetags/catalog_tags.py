@@ -3,6 +3,7 @@
 from django import template
 
 from catalog.artwork import artwork_url
+from catalog.durations import duration_format
 
 register = template.Library()
 
@@ -15,10 +16,5 @@ def artwork(name: object, size: int = 300) -> str:
 
 @register.filter
 def duration(milliseconds: int | None) -> str:
-    """3:07 for 187 000 ms, 1:02:03 past an hour, "" when unknown."""
-    if milliseconds is None:
-        return ""
-    seconds = int(milliseconds) // 1000
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+    """3:07 for 187 600 ms, 1:02:03 past an hour, "" when unknown (``catalog.durations``)."""
+    return duration_format(milliseconds)
