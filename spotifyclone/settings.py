@@ -268,7 +268,7 @@ else:
 STORAGES = {
     "default": _default_storage,
     "renditions": _renditions_storage,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "spotifyclone.staticfiles.StaticFilesStorage"},
 }
 # Uploads bigger than this go to a temporary file on disk, never into memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
