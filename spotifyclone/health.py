@@ -28,8 +28,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.db.models import Count, Min
 from django.utils import timezone
 
+from core.models import OutboxTask
 from search.client import opensearch_index_ready, opensearch_ping
 
 logger = logging.getLogger(__name__)
@@ -105,10 +107,25 @@ def _search() -> Report:
     return {"backend": "opensearch"}
 
 
+def _outbox() -> Report:
+    """Tasks waiting for the broker (core/outbox.py): a few for a moment is normal, old ones are not."""
+    connection.close_if_unusable_or_obsolete()
+    waiting = OutboxTask.objects.aggregate(count=Count("id"), oldest=Min("created_at"))
+    age = (timezone.now() - waiting["oldest"]).total_seconds() if waiting["oldest"] else 0.0
+    if age > float(settings.READYZ_OUTBOX_LAG_SECONDS):
+        raise Degraded(
+            "backlog",
+            f"{waiting['count']} task(s) wait in the outbox, the oldest for {age:.0f} s: is the broker or beat down?",
+            backend="database",
+        )
+    return {"backend": "database", "waiting": waiting["count"], "oldest_seconds": round(age)}
+
+
 # name -> (check, required). A dependency that is not required is one the site
 # goes on without, slower or less fresh: it is reported ``degraded``, and
 # /readyz still answers 200. Without Redis every cache read is a miss; without
-# the broker tasks wait in the outbox table; without OpenSearch (or its index)
+# the broker tasks wait in the outbox table (which is degraded itself once
+# they have waited too long); without OpenSearch (or its index)
 # search answers from the database. Without the database or the storage the
 # site cannot serve.
 CHECKS: dict[str, tuple[Callable[[], Report], bool]] = {
@@ -117,6 +134,7 @@ CHECKS: dict[str, tuple[Callable[[], Report], bool]] = {
     "broker": (_broker, False),
     "storage": (_storage, True),
     "search": (_search, False),
+    "outbox": (_outbox, False),
 }
 
 

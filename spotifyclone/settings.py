@@ -303,6 +303,8 @@ if SEARCH_BACKEND == "opensearch" and not OPENSEARCH_URL:
 # this long, so that a load balancer probing often costs one round of checks.
 READYZ_CHECK_TIMEOUT_SECONDS: float = env.float("READYZ_CHECK_TIMEOUT_SECONDS", default=0.5)
 READYZ_CACHE_SECONDS: float = env.float("READYZ_CACHE_SECONDS", default=1.5)
+# Tasks waiting in the outbox longer than this make /readyz say the outbox is degraded.
+READYZ_OUTBOX_LAG_SECONDS: float = env.float("READYZ_OUTBOX_LAG_SECONDS", default=300)
 
 # Edges: region name -> base URL of the CDN edge that serves it, written
 # "eu=https://eu.cdn.example,us=https://us.cdn.example". Empty: Django serves

@@ -1,9 +1,12 @@
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
+from core.models import OutboxTask
 from search.client import alias_name, opensearch_client
 from search.rebuild import search_rebuild
 from spotifyclone import health
@@ -11,7 +14,7 @@ from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
 from tests.services import services
 
-DEPENDENCIES = {"broker", "cache", "database", "search", "storage"}
+DEPENDENCIES = {"broker", "cache", "database", "outbox", "search", "storage"}
 
 
 @pytest.fixture(autouse=True)
@@ -274,3 +277,25 @@ def test_readyz_stays_200_with_cache_and_broker_degraded_while_redis_is_stopped(
     }
     health.readiness_forget()
     assert client.get("/readyz").json()["status"] == "ok"  # and back once Redis is
+
+
+@pytest.mark.django_db(transaction=True)  # the checks read on threads of their own: commit for real
+def test_readyz_counts_the_tasks_waiting_for_the_broker_and_degrades_when_they_wait_too_long(client, settings):
+    settings.READYZ_OUTBOX_LAG_SECONDS = 300
+    fresh = timezone.now()
+    OutboxTask.objects.create(task="search.tasks.search_documents_sync", args=["album", [1]], due_at=fresh)
+    waiting = client.get("/readyz").json()["dependencies"]["outbox"]
+
+    OutboxTask.objects.update(created_at=fresh - timedelta(minutes=6))
+    health.readiness_forget()
+    stuck = client.get("/readyz")
+
+    assert (waiting["state"], waiting["waiting"]) == ("up", 1)
+    assert stuck.status_code == 200
+    assert stuck.json()["dependencies"]["outbox"] == {
+        "state": "degraded",
+        "backend": "database",
+        "reason": "backlog",
+        "required": False,
+        "latency_ms": stuck.json()["dependencies"]["outbox"]["latency_ms"],
+    }
