@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the site as production runs it, on this machine, against the local services
 # (`make services-up` first): DEBUG off, static files collected (WhiteNoise serves them),
-# migrations applied, the search index made, then gunicorn with deploy/gunicorn.conf.py,
+# migrations applied, the search index made (search_bootstrap), then gunicorn with deploy/gunicorn.conf.py,
 # a Celery worker (both queues) and Celery beat.
 #
 # Usage: scripts/serve.sh run     in the foreground; Ctrl-C stops all three
@@ -94,12 +94,8 @@ prepare() {
   collect_static
   say "migrate"
   "$BIN/python" manage.py migrate --noinput --verbosity 1
-  if "$BIN/python" manage.py help search_bootstrap >/dev/null 2>&1; then
-    say "search_bootstrap"
-    "$BIN/python" manage.py search_bootstrap
-  else
-    say "no search_bootstrap command in this version: the index is made by the first indexing task"
-  fi
+  say "search_bootstrap"
+  "$BIN/python" manage.py search_bootstrap
 }
 
 PIDS=()
