@@ -9,7 +9,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 worker_class = "gthread"
 timeout = 30
 graceful_timeout = 30
-keepalive = 5
+# Longer than the idle timeout of whatever keeps connections open to it (a load balancer's is
+# 60 s): the client side must be the one to close an idle connection. Closed here first, a request
+# the client sent on it at that moment meets a reset (at 500 listeners, several a minute).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 75))
 max_requests = 5000
 max_requests_jitter = 500
 accesslog = "-"
