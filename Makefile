@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test test-services services-up services-down services-status serve-services serve-services-start \
-	serve-services-stop serve-services-status lint format bench fuzz e2e-deps clean
+	serve-services-stop serve-services-status lint format bench bench-load fuzz e2e-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,12 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@for bench in bench/bench_*.py; do echo "== $$bench"; $(BIN)/python $$bench || exit 1; done
+
+# 500 listeners for a minute against the site as serve-services runs it, then a minute with Redis
+# stopped half-way (bench/bench_load.py; about six minutes). LOAD_ARGS="--scenario healthy" skips that.
+LOAD_ARGS ?=
+bench-load: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_load.py $(LOAD_ARGS)
 
 # Schemathesis against the API's own schema, on a throwaway embedded server: no server error, no
 # answer that breaks the schema. A few minutes; FUZZ_ARGS="--max-time 300" digs deeper.
