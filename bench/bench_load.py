@@ -5,14 +5,11 @@
 
 Needs the services running (`make services-up`: PostgreSQL, Redis, the S3 origin,
 OpenSearch and the nginx edges). Settings come from scripts/services.env; variables
-already in the environment win. The bench runs the site as production does, on free
-loopback ports, and stops what it started at the end:
-
-- gunicorn with deploy/gunicorn.conf.py and its own defaults (2 x CPUs + 1 workers, 4
-  threads each), ``DEBUG=false``, in services mode, its static files collected into a
-  temporary folder first;
-- a Celery worker on the default and transcode queues, so that what the requests queue
-  (plays to record, index updates) is done while they run.
+already in the environment win. The bench runs the site as `make serve-services` does
+(scripts/serve.sh run: collectstatic when needed, migrate, the search index, then gunicorn
+with deploy/gunicorn.conf.py and its defaults, a Celery worker on both queues and beat,
+``DEBUG=false``) on a free loopback port, with its pid files and log under
+var/bench-load/ (the log stays there after the run), and stops it at the end.
 
 The site keeps every production setting: HTTPS only, secure cookies, HSTS, CSRF, the
 throttles at their rates. The client stands where a TLS-ending proxy would: each request
@@ -94,7 +91,6 @@ from bench_stream import (  # noqa: E402 - locust first
     note,
     percentile,
     services_env,
-    stop_process,
     wait_for,
     wait_for_edges,
 )
@@ -574,9 +570,20 @@ class Served:
         return base
 
     def stop(self) -> None:
-        if self.process is not None:
-            # serve.sh stops gunicorn, the worker and beat on TERM, then ends.
-            stop_process(self.process, first=signal.SIGTERM, name="scripts/serve.sh")
+        """TERM to serve.sh, which stops gunicorn, the worker and beat; past gunicorn's graceful 30 s, KILL."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            print(
+                f"warning: scripts/serve.sh (pid {process.pid}) did not stop in 60 s; killing its group",
+                file=sys.stderr,
+            )
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 def process_tree(pid: int) -> Callable[[], list[int]]:
