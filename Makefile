@@ -34,10 +34,14 @@ test: $(VENV)/.installed-dev
 	    -u SEARCH_BACKEND -u OPENSEARCH_URL -u EDGE_URLS -u EDGE_SIGNING_KEY \
 	    $(BIN)/pytest -m "not services" -n 2 $(PYTEST_ARGS)
 
-# The same suite against the real services started by `make services-up`; in one
-# process, since the tests share one Redis and one bucket.
+# The same suite against the real services started by `make services-up`, in two processes
+# too: each has its own test database, Redis database, search indices and bucket folder
+# (tests/conftest.py). The tests marked faults stop a service, which would break the
+# other process's tests, so they run after, alone.
 test-services: $(VENV)/.installed-dev
-	set -a && . scripts/services.env && set +a && $(BIN)/pytest $(PYTEST_ARGS)
+	set -a && . scripts/services.env && set +a && \
+	    $(BIN)/pytest -m "not faults" -n 2 $(PYTEST_ARGS) && \
+	    $(BIN)/pytest -m faults $(PYTEST_ARGS)
 
 services-up: $(VENV)/.installed-dev
 	bash scripts/services.sh up

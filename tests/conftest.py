@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
@@ -20,8 +21,35 @@ from tests.accounts.factories import UserFactory
 from tests.live import LiveServerGate
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-# Every search index a test builds is named after this run, and deleted at its end.
+# Every search index a test builds is named after this run, and deleted at its end. Each
+# pytest-xdist worker is a process of its own, so each has its own run name too.
 SEARCH_INDEX_RUN = f"test-{uuid.uuid4().hex[:8]}"
+# "gw0", "gw1", ... in a pytest-xdist worker; empty in a run of one process.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _redis_database_of_this_run() -> None:
+    """Point the cache and the broker at a Redis database of this process's own.
+
+    Tests clear the cache (a FLUSHDB) and fill the broker's queues, so two workers on one
+    database would empty each other's. Database 0 is left to the site itself
+    (`make serve-services`); worker gwN uses N + 1, a run of one process 1. The settings
+    are read before this file, so they are changed here, before anything connects.
+    """
+    if not django_settings.REDIS_URL:
+        return
+    number = int(XDIST_WORKER.removeprefix("gw") or 0) + 1
+    shared = django_settings.REDIS_URL
+    url = urlsplit(shared)._replace(path=f"/{number}").geturl()
+    django_settings.REDIS_URL = url
+    django_settings.CACHES["default"]["LOCATION"] = url
+    broker: str = django_settings.CELERY_BROKER_URL
+    if broker == shared:  # a broker of its own elsewhere is left alone
+        django_settings.CELERY_BROKER_URL = url
+        celery_app.conf.broker_url = url
+
+
+_redis_database_of_this_run()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -103,6 +103,7 @@ def test_tasks_travel_through_the_redis_broker_to_a_worker(celery_worker):
     assert _wait_for(lambda: not AccessToken.objects.filter(token="expired").exists())
 
 
+@pytest.mark.faults
 def test_a_task_queued_in_redis_survives_its_restart():
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     queue = f"restart-probe-{uuid.uuid4().hex[:8]}"
