@@ -1,0 +1,56 @@
+/*
+ * The web player, and the navigation that keeps it playing: one <audio>
+ * element in the player bar, outside the page content, so that it keeps
+ * playing while htmx swaps pages in and out. Loaded as a module by
+ * templates/base.html; each module below holds one part (docs/player.md).
+ */
+import { applyVolume, audioStart, follow, gainFor } from "./audio.js";
+import { renderBar } from "./bar.js";
+import { controlsStart } from "./controls.js";
+import { deviceRegister, devicesStart } from "./devices.js";
+import { bar, domFind } from "./dom.js";
+import { keysStart } from "./keys.js";
+import { navigationStart } from "./navigation.js";
+import { queueStart, renderQueue } from "./queue.js";
+import { decorateRows, markPlayingRows, rowsStart } from "./rows.js";
+import { onRender, state, stateLoad } from "./state.js";
+import { onApply, poll, syncStart } from "./sync.js";
+
+navigationStart();
+
+// Signed out there is no bar: nothing to play.
+if (domFind()) {
+  stateLoad();
+  onApply(follow);
+  onRender(renderBar);
+  onRender(markPlayingRows);
+  onRender(renderQueue);
+  audioStart();
+  syncStart();
+  rowsStart();
+  controlsStart();
+  devicesStart();
+  queueStart();
+  keysStart();
+
+  // Start: say who we are, then follow the state.
+  applyVolume();
+  decorateRows(document);
+  bar.hidden = false;
+  document.body.classList.add("has-player");
+  deviceRegister()
+    .catch(() => undefined)
+    .then(() => poll(true));
+
+  // For the browser tests and anyone curious in the console.
+  window.scPlayer = {
+    device: state.device,
+    get state() {
+      return state.server;
+    },
+    get loaded() {
+      const loaded = state.loaded;
+      return loaded ? { id: loaded.item.id, bitrate: loaded.grant.bitrate, gain: gainFor(loaded.grant) } : null;
+    },
+  };
+}
