@@ -272,6 +272,7 @@ def test_readyz_stays_200_with_cache_and_broker_degraded_while_redis_is_stopped(
         "broker": ("degraded", "error"),
         "cache": ("degraded", "error"),
         "database": ("up", None),
+        "outbox": ("up", None),
         "search": ("up", None),
         "storage": ("up", None),
     }
