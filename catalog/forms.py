@@ -161,22 +161,7 @@ class TracksAddForm(forms.Form):
 
 
 class TrackMoveForm(forms.Form):
-    """One step up or down the running order; across a disc's edge, to the next disc's end or start."""
+    """Which track moves, one step up or down the running order (``album_track_move`` says where it lands)."""
 
     track = forms.IntegerField()
     direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
-
-    def order(self, tracks: Sequence[Track]) -> list[tuple[int, int]] | None:
-        """The new ``(track_id, disc)`` order, or None when the track is not on the album."""
-        rows = [[t.pk, t.disc_number] for t in tracks]
-        index = next((i for i, (pk, _disc) in enumerate(rows) if pk == self.cleaned_data["track"]), None)
-        if index is None:
-            return None
-        step = -1 if self.cleaned_data["direction"] == "up" else 1
-        other = index + step
-        if 0 <= other < len(rows):
-            if rows[other][1] == rows[index][1]:
-                rows[index], rows[other] = rows[other], rows[index]
-            else:
-                rows[index][1] = rows[other][1]  # first or last of its disc: it changes disc
-        return [(pk, disc) for pk, disc in rows]

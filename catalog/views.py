@@ -41,12 +41,13 @@ from catalog.forms import (
     TracksAddForm,
     UploadForm,
 )
-from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Track
 from catalog.services import albums as album_services
 from catalog.services import artists as artist_services
 from catalog.services import invitations as invitation_services
 from catalog.services import tracks as track_services
 from catalog.uploads import upload_refusals, upload_request_refusal
+from core.errors import refused
 
 UPLOADS_PER_PAGE = 50
 RECENT_UPLOADS = 10
@@ -78,10 +79,6 @@ def _addable_tracks(request: AuthenticatedHttpRequest, album: Album) -> QuerySet
     return uploads.order_by("created_at", "id")
 
 
-def _genres(names: list[str]) -> list[Genre]:
-    return [artist_services.genre_get_or_create(name=name) for name in names]
-
-
 def _duration(ms: int | None) -> str:
     """3:07, or 1:02:05 for the long ones, as the listener's pages show it; a dash while it is not known."""
     return duration_format(ms) or "–"
@@ -94,11 +91,6 @@ def _add_errors(form: Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)
-
-
-def _refused(request: AuthenticatedHttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-        messages.error(request, message)
 
 
 # Studio home: my artists, and a new one.
@@ -177,9 +169,9 @@ def album_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     form = AlbumForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        genres = _genres(data.pop("genres"))
+        genre_names = data.pop("genres")
         try:
-            album = album_services.album_create(artist_id=artist.pk, by=request.user, genres=genres, **data)
+            album = album_services.album_create(artist_id=artist.pk, by=request.user, genre_names=genre_names, **data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -229,7 +221,7 @@ def artist_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         _add_errors(form, exc)
         return _members_page(request, artist, add_form=form)
     except PermissionDenied as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(
             request, f"{invitation.invitee} is invited: they become a member of {artist.name} once they accept."
@@ -246,7 +238,7 @@ def invitation_revoke(request: AuthenticatedHttpRequest, slug: str, invitation_i
     except ArtistInvitation.DoesNotExist:
         messages.error(request, "That invitation was answered, revoked or has expired already.")
     except PermissionDenied as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "The invitation is revoked: its link no longer works.")
     return redirect(reverse("studio:members", kwargs={"slug": artist.slug}) + "#invitations")
@@ -284,7 +276,7 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
     except ArtistInvitation.DoesNotExist:
         raise Http404("No such invitation.") from None
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("studio:home")
     if answer == "decline":
         messages.success(request, "You declined the invitation.")
@@ -312,7 +304,7 @@ def member_role(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> H
             artist=artist, by=request.user, user=member.user, role=form.cleaned_data["role"]
         )
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         role = ArtistMembership.Role(form.cleaned_data["role"]).label.lower()
         messages.success(request, f"{member.user.public_name} is now an {role}.")
@@ -329,7 +321,7 @@ def member_remove(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
     try:
         artist_services.artist_member_remove(artist=artist, by=request.user, user=member.user)
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("studio:members", slug=artist.slug)
     if leaving:
         messages.success(request, f"You have left {artist.name}.")
@@ -351,7 +343,7 @@ def ownership_transfer(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
     try:
         artist_services.artist_ownership_transfer(artist=artist, by=request.user, to=to)
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"{to.public_name} now owns {artist.name}; you stay on as an editor.")
     return redirect("studio:members", slug=artist.slug)
@@ -421,9 +413,11 @@ def track_edit(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse
     form = TrackForm(request.POST or None, initial=_track_initial(track))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        genres, featured = _genres(data.pop("genres")), data.pop("featured_artists")
+        genre_names, featured = data.pop("genres"), data.pop("featured_artists")
         try:
-            track_services.track_update(track=track, by=request.user, genres=genres, featured_artists=featured, **data)
+            track_services.track_update(
+                track=track, by=request.user, genre_names=genre_names, featured_artists=featured, **data
+            )
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -532,9 +526,9 @@ def album_edit(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse
     form = AlbumForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
-        genres = _genres(data.pop("genres"))
+        genre_names = data.pop("genres")
         try:
-            album_services.album_update(album=album, by=request.user, genres=genres, **data)
+            album_services.album_update(album=album, by=request.user, genre_names=genre_names, **data)
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
@@ -575,7 +569,7 @@ def album_tracks_add(request: AuthenticatedHttpRequest, album_id: int) -> HttpRe
             disc_number=form.cleaned_data["disc_number"],
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"{len(added)} track{'' if len(added) == 1 else 's'} added.")
     return redirect(reverse("studio:album", kwargs={"album_id": album.pk}) + "#tracks")
@@ -588,7 +582,7 @@ def album_track_remove(request: AuthenticatedHttpRequest, album_id: int, track_i
     try:
         album_services.album_track_remove(album=album, by=request.user, track_id=track_id)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "The track is off the album; it stays among your uploads.")
     return redirect(reverse("studio:album", kwargs={"album_id": album.pk}) + "#tracks")
@@ -600,14 +594,18 @@ def album_track_move(request: AuthenticatedHttpRequest, album_id: int) -> HttpRe
     """The up and down buttons of the running order, for when JavaScript does not do it."""
     album = _album(request, album_id)
     form = TrackMoveForm(request.POST)
-    order = form.order(list(_album_tracks(request, album))) if form.is_valid() else None
-    if order is None:
+    if not form.is_valid():
         messages.error(request, "That track is not on this album.")
     else:
         try:
-            album_services.album_tracks_reorder(album=album, by=request.user, order=order)
+            album_services.album_track_move(
+                album=album,
+                by=request.user,
+                track_id=form.cleaned_data["track"],
+                direction=form.cleaned_data["direction"],
+            )
         except ValidationError as exc:
-            _refused(request, exc)
+            refused(request, exc)
     return redirect(reverse("studio:album", kwargs={"album_id": album.pk}) + f"#track-{form.data.get('track', '')}")
 
 
@@ -618,7 +616,7 @@ def album_publish(request: AuthenticatedHttpRequest, album_id: int) -> HttpRespo
     try:
         album_services.album_publish(album=album, by=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"“{album.title}” is published.")
     return redirect("studio:album", album_id=album.pk)
@@ -631,7 +629,7 @@ def album_unpublish(request: AuthenticatedHttpRequest, album_id: int) -> HttpRes
     try:
         album_services.album_unpublish(album=album, by=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"“{album.title}” is unpublished: listeners no longer see it.")
     return redirect("studio:album", album_id=album.pk)
@@ -647,7 +645,7 @@ def album_schedule(request: AuthenticatedHttpRequest, album_id: int) -> HttpResp
     try:
         album = album_services.album_schedule(album=album, by=request.user, release_at=form.cleaned_data["release_at"])
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         when = date_format(timezone.localtime(album.release_at), "DATETIME_FORMAT")
         messages.success(request, f"“{album.title}” comes out on {when} ({timezone.get_current_timezone_name()}).")

@@ -23,6 +23,7 @@ from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.artwork import ArtworkError
 from catalog.models import Artist
 from catalog.services.invitations import invitation_token_hash
+from core.errors import refusal_json, refused
 from playlists import access, selectors
 from playlists.forms import AddTrackForm, CollaboratorForm, CopyForm, CoverForm, MoveForm, PlaylistForm
 from playlists.models import Playlist, PlaylistInvitation
@@ -53,18 +54,6 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
-
-
-def _refused(request: HttpRequest, exc: ValidationError | PermissionDenied) -> None:
-    for message in exc.messages if isinstance(exc, ValidationError) else [str(exc)]:
-        messages.error(request, message)
-
-
-def _refusal_json(exc: ValidationError | PermissionDenied) -> JsonResponse:
-    status = 403 if isinstance(exc, PermissionDenied) else 409 if getattr(exc, "code", "") == "stale_snapshot" else 400
-    text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-    code = getattr(exc, "code", None) or ("permission_denied" if status == 403 else "invalid")
-    return JsonResponse({"error": {"status": status, "code": code, "message": text, "details": {}}}, status=status)
 
 
 # Playlist pages.
@@ -289,7 +278,7 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
     except PlaylistInvitation.DoesNotExist:
         raise Http404("No such invitation.") from None
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return redirect("playlists:invitations")
     if answer == "decline":
         messages.success(request, "You declined the invitation.")
@@ -323,7 +312,7 @@ def playlist_follow(request: AuthenticatedHttpRequest, playlist_id: int) -> Http
             services.playlist_follow(playlist=playlist, user=request.user)
             messages.success(request, f"“{playlist.name}” is in your library.")
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     return redirect("playlists:detail", playlist_id=playlist.pk)
 
 
@@ -356,8 +345,8 @@ def track_add(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as exc:
         if _wants_json(request):
-            return _refusal_json(exc)
-        _refused(request, exc)
+            return refusal_json(exc)
+        refused(request, exc)
     else:
         if _wants_json(request):
             return JsonResponse({"snapshot_id": playlist.snapshot_id, "message": f"Added to “{playlist.name}”."})
@@ -372,7 +361,7 @@ def item_remove(request: AuthenticatedHttpRequest, playlist_id: int, item_id: in
     try:
         item_services.playlist_items_remove(playlist=playlist, by=request.user, item_ids=[item_id])
     except (ValidationError, PermissionDenied) as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "The track is off the playlist.")
     return _back(request, reverse("playlists:detail", args=[playlist.pk]))
@@ -392,7 +381,7 @@ def item_move(request: AuthenticatedHttpRequest, playlist_id: int, item_id: int)
                 playlist=playlist, by=request.user, item_id=item_id, direction=form.cleaned_data["direction"]
             )
         except (ValidationError, PermissionDenied) as exc:
-            _refused(request, exc)
+            refused(request, exc)
     response = _back(request, reverse("playlists:detail", args=[playlist.pk]))
     response["Location"] = response["Location"].split("#")[0] + f"#item-{item_id}"
     return response

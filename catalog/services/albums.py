@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import IO
+from typing import IO, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +15,7 @@ from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
 from catalog.models import Album, Genre, Track
-from catalog.services.artists import unique_slug
+from catalog.services.artists import genres_get_or_create, unique_slug
 from core.outbox import task_enqueue
 from search.indexing import index_later
 
@@ -33,7 +33,9 @@ def album_create(
     label: str = "",
     upc: str = "",
     genres: Iterable[Genre] = (),
+    genre_names: Iterable[str] = (),
 ) -> Album:
+    """A draft album of the artist's; ``genre_names`` are made into genres when new, with the album or not at all."""
     require_edit(artist_id=artist_id, user=by)
     base = slugify(title)[:300]
     taken = Album.objects.filter(artist_id=artist_id, slug__startswith=base).values_list("slug", flat=True)
@@ -47,13 +49,22 @@ def album_create(
         upc=upc.strip(),
     )
     album.full_clean()
+    genres = [*genres, *genres_get_or_create(names=genre_names)]
     album.save()
     album.genres.set(genres)
     return album
 
 
 @transaction.atomic
-def album_update(*, album: Album, by: User, genres: Iterable[Genre] | None = None, **changes: object) -> Album:
+def album_update(
+    *,
+    album: Album,
+    by: User,
+    genres: Iterable[Genre] | None = None,
+    genre_names: Iterable[str] | None = None,
+    **changes: object,
+) -> Album:
+    """Change the album's details; its genres too when ``genres`` or ``genre_names`` is given (new names made)."""
     require_edit(artist_id=album.artist_id, user=by)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -61,6 +72,8 @@ def album_update(*, album: Album, by: User, genres: Iterable[Genre] | None = Non
     for name, value in changes.items():
         setattr(album, name, value.strip() if isinstance(value, str) else value)
     album.full_clean()
+    if genres is not None or genre_names is not None:
+        genres = [*(genres or ()), *genres_get_or_create(names=genre_names or ())]
     if changes:
         album.save(update_fields=[*changes, "updated_at"])
     if genres is not None:
@@ -156,6 +169,30 @@ def album_tracks_reorder(*, album: Album, by: User, order: Sequence[tuple[int, i
     _write_positions(ordered, positions)
     index_later("album", album.pk)  # the album page shows the new order
     return ordered
+
+
+@transaction.atomic
+def album_track_move(*, album: Album, by: User, track_id: int, direction: Literal["up", "down"]) -> list[Track]:
+    """Move a track one step up or down the running order.
+
+    Within a disc it swaps places with its neighbour; the first track of a
+    disc moving up goes to the end of the disc before, the last moving down to
+    the start of the next. The first track of the album moving up, or the
+    last moving down, stays where it is.
+    """
+    require_edit(artist_id=album.artist_id, user=by)
+    _locked(album)
+    rows = [[t.pk, t.disc_number] for t in album.tracks.order_by("disc_number", "track_number", "id")]
+    index = next((i for i, (pk, _disc) in enumerate(rows) if pk == track_id), None)
+    if index is None:
+        raise ValidationError("That track is not on this album.", code="not_found")
+    other = index + (-1 if direction == "up" else 1)
+    if 0 <= other < len(rows):
+        if rows[other][1] == rows[index][1]:
+            rows[index], rows[other] = rows[other], rows[index]
+        else:
+            rows[index][1] = rows[other][1]  # first or last of its disc: it changes disc
+    return album_tracks_reorder(album=album, by=by, order=[(pk, disc) for pk, disc in rows])
 
 
 def _check_publishable(album: Album) -> None:

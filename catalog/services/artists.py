@@ -126,3 +126,15 @@ def genre_get_or_create(*, name: str) -> Genre:
         raise ValidationError("A genre needs a name with letters or digits.", code="invalid_genre")
     genre, _ = Genre.objects.get_or_create(slug=slug, defaults={"name": name})
     return genre
+
+
+def genres_get_or_create(*, names: Iterable[str]) -> list[Genre]:
+    """The genres of these names, made when new, or a refusal on ``genres`` when one has no letter or digit.
+
+    Call it inside the transaction of the album or track the genres are for,
+    so that a refused album or track leaves no new genre behind.
+    """
+    try:
+        return [genre_get_or_create(name=name) for name in names]
+    except ValidationError as exc:
+        raise ValidationError({"genres": exc.error_list}) from None

@@ -34,7 +34,7 @@ from catalog.artwork import ARTWORK_SIZES, ArtworkError, artwork_name, artwork_s
 from catalog.audio import SIGNATURE_BYTES, AudioInfo, AudioProbeError, audio_suffix, audio_verify
 from catalog.models import Album, Artist, Genre, Track
 from catalog.services.albums import album_create
-from catalog.services.artists import genre_get_or_create
+from catalog.services.artists import genre_get_or_create, genres_get_or_create
 from catalog.tags import AudioTags, TagError, tags_read
 from core.outbox import task_enqueue
 from streaming import tasks as streaming_tasks
@@ -245,9 +245,11 @@ def track_update(
     track: Track,
     by: User,
     genres: Iterable[Genre] | None = None,
+    genre_names: Iterable[str] | None = None,
     featured_artists: Iterable[Artist] | None = None,
     **changes: object,
 ) -> Track:
+    """Change the track's details; its genres too when ``genres`` or ``genre_names`` is given (new names made)."""
     require_edit(artist_id=track.artist_id, user=by)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
@@ -259,6 +261,8 @@ def track_update(
         if not ISRC.match(track.isrc):
             raise ValidationError({"isrc": "An ISRC has 12 characters, like USRC17607839."})
     track.full_clean()
+    if genres is not None or genre_names is not None:
+        genres = [*(genres or ()), *genres_get_or_create(names=genre_names or ())]
     if changes:
         track.save(update_fields=[*changes, "updated_at"])
     if genres is not None:

@@ -1,7 +1,7 @@
-"""One error shape for the whole API.
+"""One error shape for the whole API, produced by one exception handler.
 
-Every error answers ``{"error": {"status", "code", "message", "details"}}``:
-a code a program can branch on and a message a person can read.
+Every error answers ``{"error": {"status", "code", "message", "details"}}``,
+the body :func:`core.errors.error_body` builds for the website's JSON too.
 """
 
 from typing import Any
@@ -15,11 +15,10 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.errors import error_body
 from core.scopes import InsufficientScope
 
-
-def error_body(*, status_code: int, code: str, message: str, details: Any = None) -> dict[str, Any]:
-    return {"error": {"status": status_code, "code": code, "message": message, "details": details or {}}}
+__all__ = ["error_body", "exception_handler", "json_not_found", "json_server_error"]
 
 
 def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:

@@ -479,6 +479,47 @@ def test_delete_an_album_keeps_its_tracks(client, owner, artist, album):
     assert track.album is None
 
 
+def test_a_refused_new_album_leaves_no_new_genre_behind(client, owner, artist):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("studio:album_create", args=[artist.slug]),
+        {"title": "Snowglobe", "album_type": "album", "genres": "Shoegaze, ¡¿!"},
+    )
+
+    assert response.status_code == 200
+    assert "A genre needs a name with letters or digits." in page(response)
+    assert not Album.objects.exists()
+    assert not Genre.objects.exists()
+
+
+def test_a_refused_album_change_leaves_no_new_genre_behind(client, owner, album):
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("studio:album", args=[album.pk]), {"title": "Renamed", "album_type": "album", "genres": "Ambient, ¿?"}
+    )
+
+    assert response.status_code == 200
+    assert "A genre needs a name with letters or digits." in page(response)
+    album.refresh_from_db()
+    assert album.title == "Northern Lights"
+    assert not Genre.objects.exists()
+
+
+def test_a_refused_track_change_leaves_no_new_genre_behind(client, owner, artist):
+    track = TrackFactory(artist=artist, title="Untitled")
+    client.force_login(owner)
+
+    response = client.post(
+        reverse("studio:track", args=[track.pk]), {"title": "New", "isrc": "nope", "genres": "Krautrock"}
+    )
+
+    assert "An ISRC has 12 characters, like USRC17607839." in page(response)
+    assert not Genre.objects.exists()
+    assert list(track.genres.all()) == []
+
+
 def _members(artist: Artist) -> dict[str, str]:
     return dict(artist.memberships.values_list("user__username", "role"))
 
