@@ -5,4 +5,6 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self) -> None:
-        from search import signals  # noqa: F401
+        from search import signals, subscribers  # noqa: F401
+
+        subscribers.subscribe_all()

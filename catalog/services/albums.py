@@ -14,10 +14,11 @@ from accounts.models import User
 from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
+from catalog.events import CatalogRowsChanged
 from catalog.models import Album, Genre, Track
 from catalog.services.artists import genres_get_or_create, unique_slug
+from core.events import announce
 from core.outbox import task_enqueue
-from search.indexing import index_later
 
 EDITABLE_FIELDS = frozenset({"title", "album_type", "release_date", "label", "upc"})
 
@@ -113,7 +114,7 @@ def album_tracks_add(*, album: Album, by: User, track_ids: Sequence[int], disc_n
     # Tracks leaving other albums first give up their positions there.
     Track.objects.filter(pk__in=tracks).update(track_number=None)
     Track.objects.bulk_update(added, ["album", "disc_number", "track_number"])
-    index_later("track", *tracks)
+    announce(CatalogRowsChanged(kind="track", ids=tuple(tracks)))
     return added
 
 
@@ -126,7 +127,7 @@ def album_track_remove(*, album: Album, by: User, track_id: int) -> None:
     if not updated:
         raise ValidationError("That track is not on this album.", code="not_found")
     _renumber(album)
-    index_later("track", track_id)
+    announce(CatalogRowsChanged(kind="track", ids=(track_id,)))
 
 
 def _renumber(album: Album) -> None:
@@ -167,7 +168,7 @@ def album_tracks_reorder(*, album: Album, by: User, order: Sequence[tuple[int, i
         track.disc_number = disc
     positions = [(t.disc_number, n) for t, n in zip(ordered, _numbers(ordered), strict=True)]
     _write_positions(ordered, positions)
-    index_later("album", album.pk)  # the album page shows the new order
+    announce(CatalogRowsChanged(kind="album", ids=(album.pk,)))  # the album page shows the new order
     return ordered
 
 
@@ -273,7 +274,7 @@ def album_delete(*, album: Album, by: User) -> None:
     """Delete the album and its artwork; its tracks stay among the artist's uploads."""
     require_edit(artist_id=album.artist_id, user=by)
     names = [artwork_name(album.artwork.name, size) for size in ARTWORK_SIZES] if album.artwork else []
-    index_later("track", *album.tracks.values_list("pk", flat=True))
+    announce(CatalogRowsChanged(kind="track", ids=tuple(album.tracks.values_list("pk", flat=True))))
     Track.objects.filter(album=album).update(album=None, track_number=None, disc_number=1)
     album.delete()
     if names:

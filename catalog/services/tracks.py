@@ -32,13 +32,13 @@ from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, ArtworkError, artwork_name, artwork_store
 from catalog.audio import SIGNATURE_BYTES, AudioInfo, AudioProbeError, audio_suffix, audio_verify
+from catalog.events import TrackDeleting, TrackReprocessRequested, TrackUploaded
 from catalog.models import Album, Artist, Genre, Track
 from catalog.services.albums import album_create
 from catalog.services.artists import genre_get_or_create, genres_get_or_create
 from catalog.tags import AudioTags, TagError, tags_read
+from core.events import announce
 from core.outbox import task_enqueue
-from streaming import tasks as streaming_tasks
-from streaming.models import TrackMedia
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +136,7 @@ def track_upload(*, artist: Artist, by: User, file: File) -> Track:
     ``StorageUnavailableError`` and keeps nothing. After commit the
     transcode task checks the audio (``track_inspect``) and its tags prefill
     the track. Runs in a transaction of its own: call it outside one.
+    Announces ``TrackUploaded`` in it (streaming queues the transcode).
     """
     require_edit(artist_id=artist.pk, user=by)
     filename = upload_filename(file.name)
@@ -162,7 +163,7 @@ def track_upload(*, artist: Artist, by: User, file: File) -> Track:
             )
             track.full_clean()
             track.save()
-            task_enqueue(streaming_tasks.track_transcode, track.pk)
+            announce(TrackUploaded(track_id=track.pk))
     except Exception:
         default_storage.delete(original)
         raise
@@ -296,7 +297,7 @@ def track_reprocess(*, track: Track, by: User) -> Track:
                 status=Track.Status.PROCESSING, failure_reason=""
             )
             track.refresh_from_db()
-            task_enqueue(streaming_tasks.track_transcode, track.pk, True)
+            announce(TrackReprocessRequested(track_id=track.pk))
     except Exception:
         cache.delete(_reprocess_key(track.pk))  # nothing was queued: the next request may
         raise
@@ -305,13 +306,43 @@ def track_reprocess(*, track: Track, by: User) -> Track:
 
 @transaction.atomic
 def track_delete(*, track: Track, by: User) -> None:
-    """Delete the track; its original and renditions go after commit, in tasks."""
+    """Delete the track; its original goes after commit, in a task.
+
+    Announces ``TrackDeleting`` just before the row goes (streaming queues the
+    deletion of the renditions).
+    """
     require_edit(artist_id=track.artist_id, user=by)
-    track_id = track.pk
     names = [track.original.name] if track.original else []
-    version = TrackMedia.objects.filter(track_id=track_id).values_list("version", flat=True).first()
+    announce(TrackDeleting(track_id=track.pk))
     track.delete()
     if names:
         task_enqueue(tasks.blobs_delete, names)
-    if version:
-        task_enqueue(streaming_tasks.renditions_delete, track_id, version)
+
+
+def track_mark_ready(*, track_id: int, duration_ms: int) -> Track | None:
+    """Mark the track ready to play, ``duration_ms`` long, with no failure; None if it was deleted meanwhile.
+
+    Called by processing when the renditions are in place, inside the
+    transaction that points the track at them: the row stays locked until
+    that transaction ends, so two transcodes finishing together switch one
+    after the other.
+    """
+    track = Track.objects.select_for_update().filter(pk=track_id).first()
+    if track is None:
+        return None
+    track.status, track.failure_reason, track.duration_ms = Track.Status.READY, "", duration_ms
+    track.save(update_fields=["status", "failure_reason", "duration_ms", "updated_at"])
+    return track
+
+
+def track_mark_failed(*, track_id: int, reason: str, playable: bool = False) -> None:
+    """Processing failed for ``reason``: a track with nothing to play fails with it, for the artist to read.
+
+    A ``playable`` one (its earlier renditions are still in place: a
+    reprocessing failed) stays ready and keeps playing, with the reason noted.
+    """
+    tracks = Track.objects.filter(pk=track_id)
+    if playable:
+        tracks.update(status=Track.Status.READY, failure_reason=f"Reprocessing failed: {reason}"[:500])
+    else:
+        tracks.update(status=Track.Status.FAILED, failure_reason=reason[:500])

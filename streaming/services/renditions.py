@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalog.models import Track
-from catalog.services.tracks import track_inspect
+from catalog.services.tracks import track_inspect, track_mark_failed, track_mark_ready
 from core.outbox import task_enqueue
 from streaming import tasks
 from streaming.models import RenditionWrite, TrackMedia
@@ -86,13 +86,24 @@ def _upload(out_dir: Path, folder: str) -> None:
             storage.save(f"{folder}{path.relative_to(out_dir).as_posix()}", File(content))
 
 
+def track_transcode_later(*, track_id: int, force: bool = False) -> None:
+    """Queue the track's transcode, sent after commit (``force``: again, even when it is ready)."""
+    if force:
+        task_enqueue(tasks.track_transcode, track_id, True)
+    else:
+        task_enqueue(tasks.track_transcode, track_id)
+
+
+def renditions_delete_later(*, track_id: int) -> None:
+    """Queue the deletion of the track's renditions, sent after commit; called before the track's row goes."""
+    version = TrackMedia.objects.filter(track_id=track_id).values_list("version", flat=True).first()
+    if version:
+        task_enqueue(tasks.renditions_delete, track_id, version)
+
+
 def _fail(track_id: int, reason: str) -> None:
     """A track with nothing to play fails; one that plays already keeps playing, with the reason noted."""
-    tracks = Track.objects.filter(pk=track_id)
-    if TrackMedia.objects.filter(track_id=track_id).exists():
-        tracks.update(status=Track.Status.READY, failure_reason=f"Reprocessing failed: {reason}"[:500])
-    else:
-        tracks.update(status=Track.Status.FAILED, failure_reason=reason[:500])
+    track_mark_failed(track_id=track_id, reason=reason, playable=TrackMedia.objects.filter(track_id=track_id).exists())
 
 
 def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
@@ -137,7 +148,8 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
 
 @transaction.atomic
 def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMedia | None:
-    track = Track.objects.select_for_update().filter(pk=track_id).first()
+    # Marked ready first, which locks the track's row until commit: readers see all of it or none.
+    track = track_mark_ready(track_id=track_id, duration_ms=result.duration_ms)
     if track is None:
         task_enqueue(tasks.renditions_delete, track_id, version)
         return None
@@ -156,8 +168,6 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
             "waveform": result.peaks,
         },
     )
-    track.status, track.failure_reason, track.duration_ms = Track.Status.READY, "", result.duration_ms
-    track.save(update_fields=["status", "failure_reason", "duration_ms", "updated_at"])
     transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
     if old and old != version:
         task_enqueue(tasks.renditions_delete, track_id, old)
