@@ -1,0 +1,144 @@
+"""Who runs an artist: its members, their roles, the invitations its owners send, ownership."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.auth import AuthenticatedHttpRequest
+from catalog import access, selectors
+from catalog.forms import MemberAddForm, MemberRoleForm, OwnershipTransferForm
+from catalog.models import Artist, ArtistInvitation, ArtistMembership
+from catalog.services import artists as artist_services
+from catalog.services import invitations as invitation_services
+from catalog.views.lookups import editable_artist
+from catalog.views.refusals import form_refused
+from core.errors import refused
+
+
+def _members_page(request: AuthenticatedHttpRequest, artist: Artist, add_form: Form | None = None) -> HttpResponse:
+    members = list(selectors.artist_members(artist_id=artist.pk))
+    mine = next((m for m in members if m.user_id == request.user.pk), None)
+    context = {
+        "artist": artist,
+        "members": members,
+        "me": mine,
+        "can_manage": access.artist_can_manage(artist_id=artist.pk, user=request.user),
+        "add_form": add_form or MemberAddForm(),
+        "transfer_form": OwnershipTransferForm(members=members, me=request.user),
+        "roles": ArtistMembership.Role.choices,
+    }
+    if context["can_manage"]:
+        context["invitations"] = list(selectors.artist_invitation_list(artist_id=artist.pk))
+    return render(request, "catalog/artist_members.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def artist_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    artist = editable_artist(request, slug)
+    if request.method != "POST":
+        return _members_page(request, artist)
+    form = MemberAddForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, artist, add_form=form)
+    try:
+        invitation = invitation_services.artist_invitation_create(
+            artist=artist,
+            by=request.user,
+            invitee=form.cleaned_data["user"],
+            role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/"),
+        )
+    except ValidationError as exc:
+        form_refused(form, exc)
+        return _members_page(request, artist, add_form=form)
+    except PermissionDenied as exc:
+        refused(request, exc)
+    else:
+        messages.success(
+            request, f"{invitation.invitee} is invited: they become a member of {artist.name} once they accept."
+        )
+    return redirect("studio:members", slug=artist.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: AuthenticatedHttpRequest, slug: str, invitation_id: int) -> HttpResponse:
+    artist = editable_artist(request, slug)
+    try:
+        invitation_services.artist_invitation_revoke(artist=artist, by=request.user, invitation_id=invitation_id)
+    except ArtistInvitation.DoesNotExist:
+        messages.error(request, "That invitation was answered, revoked or has expired already.")
+    except PermissionDenied as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, "The invitation is revoked: its link no longer works.")
+    return redirect(reverse("studio:members", kwargs={"slug": artist.slug}) + "#invitations")
+
+
+def _member(artist: Artist, user_id: int) -> ArtistMembership:
+    return get_object_or_404(selectors.artist_members(artist_id=artist.pk), user_id=user_id)
+
+
+@login_required
+@require_POST
+def member_role(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> HttpResponse:
+    artist = editable_artist(request, slug)
+    member = _member(artist, user_id)
+    form = MemberRoleForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose owner or editor.")
+        return redirect("studio:members", slug=artist.slug)
+    try:
+        artist_services.artist_member_role_set(
+            artist=artist, by=request.user, user=member.user, role=form.cleaned_data["role"]
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        refused(request, exc)
+    else:
+        role = ArtistMembership.Role(form.cleaned_data["role"]).label.lower()
+        messages.success(request, f"{member.user.public_name} is now an {role}.")
+    return redirect("studio:members", slug=artist.slug)
+
+
+@login_required
+@require_POST
+def member_remove(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """Owners remove a member; a member removing themself leaves."""
+    artist = editable_artist(request, slug)
+    member = _member(artist, user_id)
+    leaving = member.user_id == request.user.pk
+    try:
+        artist_services.artist_member_remove(artist=artist, by=request.user, user=member.user)
+    except (ValidationError, PermissionDenied) as exc:
+        refused(request, exc)
+        return redirect("studio:members", slug=artist.slug)
+    if leaving:
+        messages.success(request, f"You have left {artist.name}.")
+        return redirect("studio:home")
+    messages.success(request, f"{member.user.public_name} is no longer a member.")
+    return redirect("studio:members", slug=artist.slug)
+
+
+@login_required
+@require_POST
+def ownership_transfer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    artist = editable_artist(request, slug)
+    members = list(selectors.artist_members(artist_id=artist.pk))
+    form = OwnershipTransferForm(request.POST, members=members, me=request.user)
+    if not form.is_valid():
+        messages.error(request, "Choose one of the other members as the new owner.")
+        return redirect("studio:members", slug=artist.slug)
+    to = form.cleaned_data["user"]
+    try:
+        artist_services.artist_ownership_transfer(artist=artist, by=request.user, to=to)
+    except (ValidationError, PermissionDenied) as exc:
+        refused(request, exc)
+    else:
+        messages.success(request, f"{to.public_name} now owns {artist.name}; you stay on as an editor.")
+    return redirect("studio:members", slug=artist.slug)
