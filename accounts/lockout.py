@@ -1,9 +1,10 @@
-"""Sign-in lockout (django-axes): who is counted, and what a locked-out sign-in sees.
+"""Sign-in lockout (django-axes): who is counted, and against which limit.
 
 Failures are counted twice, each against its own limit: per account, however
 its name is spelled (any letter case, or its email address), and per client
 address. The address is REMOTE_ADDR, or the client a trusted proxy names in
-X-Forwarded-For.
+X-Forwarded-For. What a locked-out sign-in is answered is the project's
+(``spotifyclone/lockout.py``).
 """
 
 from typing import Any
@@ -14,20 +15,9 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest
 
 from accounts.selectors import user_find
-from spotifyclone.api.errors import error_body
-
-MESSAGE = "Too many failed sign-in attempts. Try again later."
-
-
-def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: Any) -> HttpResponse:
-    if request.path.startswith("/api/"):
-        body = error_body(status_code=429, code="locked_out", message=MESSAGE)
-        return JsonResponse(body, status=429)
-    return render(request, "accounts/locked_out.html", status=429)
 
 
 def account_key(request: HttpRequest, credentials: dict[str, Any] | None) -> str | None:

@@ -143,7 +143,7 @@ LOGOUT_REDIRECT_URL = "home"
 
 # Brute-force protection for every sign-in, website and API alike: failures are
 # counted per account (however its name is spelled) and, separately, per client
-# address, each against its own limit (accounts/lockout.py).
+# address, each against its own limit (accounts/lockout.py); the answer is spotifyclone/lockout.py's.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_ADDRESS_FAILURE_LIMIT = env.int("LOGIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_FAILURE_LIMIT = "accounts.lockout.failure_limit"
@@ -153,7 +153,7 @@ AXES_USERNAME_CALLABLE = "accounts.lockout.account_key"
 AXES_CLIENT_IP_CALLABLE = "core.addresses.client_address"
 AXES_HANDLER = "accounts.lockout.AccountLockoutHandler"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "spotifyclone.lockout.lockout_response"
 # Reverse proxies (addresses or networks) whose X-Forwarded-For is believed;
 # with none, the client is REMOTE_ADDR. Behind the nginx edge: 127.0.0.1.
 TRUSTED_PROXIES = [ip_network(entry, strict=False) for entry in env.list("TRUSTED_PROXIES", default=[])]
