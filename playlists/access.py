@@ -43,6 +43,11 @@ def playlists_listed_for(user: User) -> QuerySet[Playlist]:
     return Playlist.objects.alias(collaborating=_collaborating(user)).filter(_members(user))
 
 
+def playlists_private_to(user: User) -> QuerySet[Playlist]:
+    """The playlists ``user`` may open by id that not everyone may: their own and those they collaborate on."""
+    return playlists_listed_for(user).exclude(visibility=Playlist.Visibility.PUBLIC)
+
+
 def playlist_can_edit_items(*, playlist: Playlist, user: User) -> bool:
     if not user.is_authenticated:
         return False

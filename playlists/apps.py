@@ -6,3 +6,7 @@ class PlaylistsConfig(AppConfig):
 
     def ready(self) -> None:
         from playlists import signals  # noqa: F401
+        from playlists.documents import playlist_kind_register
+
+        # Search sits below playlists: it learns here what a playlist's document is and who may find it.
+        playlist_kind_register()

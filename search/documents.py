@@ -1,21 +1,27 @@
-"""What a searchable row says about itself: the search document of each kind.
+"""What a searchable row says about itself: the search document, and the catalog's kinds.
 
 Each builder reads the rows of one kind in a few queries, whatever their
 number, and answers with a document for every row that is there and visible.
 An id with no document is one that disappeared or is hidden.
+
+The kinds themselves are registered in :mod:`search.kinds`: the catalog's
+here, the others by the app that owns their rows. The functions at the end
+answer for any registered kind.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
+from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.models import Album, Artist, Track
+from search.kinds import DocumentKind, kind_get, kind_register, kinds_registered
 from search.text import fold
 
 
@@ -140,106 +146,108 @@ def _artist_documents(ids: list[int]) -> list[Document]:
     ]
 
 
-def _playlist_rows() -> QuerySet[Any]:
-    return apps.get_model("playlists", "Playlist").objects.all()
+def _related_to_albums(ids: list[int]) -> dict[str, list[int]]:
+    """An album's entry is quoted by its tracks' and sums up in its artist's."""
+    return {
+        "track": list(Track.objects.filter(album_id__in=ids).values_list("pk", flat=True)),
+        "artist": list(Album.objects.filter(pk__in=ids).values_list("artist_id", flat=True)),
+    }
 
 
-def _playlist_documents(ids: list[int]) -> list[Document]:
-    fields = (
-        "pk",
-        "name",
-        "description",
-        "visibility",
-        "follower_count",
-        "owner_id",
-        "owner__username",
-        "owner__display_name",
-    )
-    documents = []
-    for pk, name, description, visibility, followers, owner_id, username, display_name in (
-        _playlist_rows().filter(pk__in=ids).values_list(*fields)
-    ):
-        owner = display_name or username
-        documents.append(
-            Document(
-                kind="playlist",
-                object_id=pk,
-                name=name,
-                subtitle=owner,
-                context=f"{owner} {description}",
-                popularity=followers,
-                public=visibility == "public",
-                owner_id=owner_id,
-            )
+def _related_to_artists(ids: list[int]) -> dict[str, list[int]]:
+    return {
+        "album": list(Album.objects.filter(artist_id__in=ids).values_list("pk", flat=True)),
+        "track": list(
+            Track.objects.filter(Q(artist_id__in=ids) | Q(featured_artists__in=ids)).values_list("pk", flat=True)
+        ),
+    }
+
+
+def _related_to_tracks(ids: list[int]) -> dict[str, list[int]]:
+    return {"artist": list(Track.objects.filter(pk__in=ids).values_list("artist_id", flat=True))}
+
+
+def _track_suggestion(track: Track) -> tuple[str, str]:
+    return f"Track · {track.artist.name}", reverse("browse:album", args=[track.album_id]) if track.album_id else ""
+
+
+def _album_suggestion(album: Album) -> tuple[str, str]:
+    return f"Album · {album.artist.name}", reverse("browse:album", args=[album.pk])
+
+
+def _artist_suggestion(artist: Artist) -> tuple[str, str]:
+    return "Artist", reverse("browse:artist", args=[artist.slug])
+
+
+def catalog_kinds_register() -> None:
+    """Register the catalog's kinds (search sits above the catalog; playlists register their own)."""
+    kind_register(
+        DocumentKind(
+            name="track",
+            rows=_track_rows,
+            documents=_track_documents,
+            popularity=lambda rows: rows.values_list("pk", "play_count"),
+            visible_to=lambda viewer: (
+                tracks_visible_to(viewer)
+                .select_related("artist", "album")
+                .prefetch_related("featured_artists", "genres")
+            ),
+            suggestion=_track_suggestion,
+            related=_related_to_tracks,
         )
-    return documents
-
-
-@dataclass(frozen=True)
-class _Kind:
-    rows: Callable[[], QuerySet[Any]]  # every row that may be found
-    documents: Callable[[list[int]], list[Document]]
-    popularity: Callable[[QuerySet[Any]], QuerySet[Any]]  # (pk, popularity) pairs
-
-
-_KINDS: dict[str, _Kind] = {
-    "track": _Kind(_track_rows, _track_documents, lambda rows: rows.values_list("pk", "play_count")),
-    "album": _Kind(_album_rows, _album_documents, lambda rows: rows.annotate(p=_album_plays()).values_list("pk", "p")),
-    "artist": _Kind(
-        _artist_rows, _artist_documents, lambda rows: rows.annotate(p=_artist_plays()).values_list("pk", "p")
-    ),
-    "playlist": _Kind(_playlist_rows, _playlist_documents, lambda rows: rows.values_list("pk", "follower_count")),
-}
+    )
+    kind_register(
+        DocumentKind(
+            name="album",
+            rows=_album_rows,
+            documents=_album_documents,
+            popularity=lambda rows: rows.annotate(p=_album_plays()).values_list("pk", "p"),
+            visible_to=lambda viewer: albums_visible_to(viewer).select_related("artist").prefetch_related("genres"),
+            suggestion=_album_suggestion,
+            related=_related_to_albums,
+        )
+    )
+    kind_register(
+        DocumentKind(
+            name="artist",
+            rows=_artist_rows,
+            documents=_artist_documents,
+            popularity=lambda rows: rows.annotate(p=_artist_plays()).values_list("pk", "p"),
+            visible_to=lambda viewer: Artist.objects.all(),
+            suggestion=_artist_suggestion,
+            related=_related_to_artists,
+        )
+    )
 
 
 def kinds_available() -> list[str]:
-    """The kinds whose models are installed (playlists may not be, in an older database)."""
-    return [kind for kind in _KINDS if kind != "playlist" or (apps.is_installed("playlists") and _has_playlist())]
-
-
-def _has_playlist() -> bool:
-    try:
-        apps.get_model("playlists", "Playlist")
-    except LookupError:
-        return False
-    return True
+    """The kinds registered: the catalog's, and those of the apps installed above search."""
+    return kinds_registered()
 
 
 def documents_for(kind: str, ids: Iterable[int]) -> dict[int, Document]:
     """The documents of the rows among ``ids`` that exist and may be found."""
-    return {doc.object_id: doc for doc in _KINDS[kind].documents(list(ids))}
+    return {doc.object_id: doc for doc in kind_get(kind).documents(list(ids))}
 
 
 def documents_all(kind: str, *, chunk_size: int = 2000) -> Iterator[list[Document]]:
     """Every document of one kind, in chunks, in a few queries per chunk."""
-    ids = _KINDS[kind].rows().order_by("pk").values_list("pk", flat=True).iterator(chunk_size=chunk_size)
+    registered = kind_get(kind)
+    ids = registered.rows().order_by("pk").values_list("pk", flat=True).iterator(chunk_size=chunk_size)
     while chunk := list(islice(ids, chunk_size)):
-        yield sorted(_KINDS[kind].documents(chunk), key=lambda doc: doc.object_id)
+        yield sorted(registered.documents(chunk), key=lambda doc: doc.object_id)
 
 
 def documents_count(kind: str) -> int:
-    return _KINDS[kind].rows().count()
+    return kind_get(kind).rows().count()
 
 
 def related_for(kind: str, ids: list[int]) -> dict[str, list[int]]:
     """What else a change to these rows changes: an album's tracks and artist, an artist's albums and tracks."""
-    if kind == "album":
-        return {
-            "track": list(Track.objects.filter(album_id__in=ids).values_list("pk", flat=True)),
-            "artist": list(Album.objects.filter(pk__in=ids).values_list("artist_id", flat=True)),
-        }
-    if kind == "artist":
-        return {
-            "album": list(Album.objects.filter(artist_id__in=ids).values_list("pk", flat=True)),
-            "track": list(
-                Track.objects.filter(Q(artist_id__in=ids) | Q(featured_artists__in=ids)).values_list("pk", flat=True)
-            ),
-        }
-    if kind == "track":
-        return {"artist": list(Track.objects.filter(pk__in=ids).values_list("artist_id", flat=True))}
-    return {}
+    return kind_get(kind).related(ids)
 
 
 def popularity_all(kind: str) -> dict[int, int]:
     """The current popularity of every row of one kind that may be found, in one query."""
-    return dict(_KINDS[kind].popularity(_KINDS[kind].rows()))
+    registered = kind_get(kind)
+    return dict(registered.popularity(registered.rows()))

@@ -1,20 +1,17 @@
 """Searching as a listener: the backend's ids, cached, then the rows the listener may see."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
-from django.urls import reverse
 
 from accounts.models import User
-from catalog.access import albums_visible_to, tracks_visible_to
-from catalog.models import Artist
 from search.backends import Hits, Query, search_backend
+from search.documents import kinds_available
 from search.indexing import search_version
+from search.kinds import kind_get
 from search.models import RecentSearch
 from search.text import fold
 
@@ -37,24 +34,27 @@ def _cache_key(name: str, *parts: object) -> str:
     return f"search:{search_version()}:{name}:{digest}"
 
 
-def _rows(kind: str, viewer: User) -> QuerySet[Any]:
-    """Where the rows of each kind come from: filtered again, so a stale index never shows what it should not."""
-    if kind == "track":
-        return (
-            tracks_visible_to(viewer).select_related("artist", "album").prefetch_related("featured_artists", "genres")
-        )
-    if kind == "album":
-        return albums_visible_to(viewer).select_related("artist").prefetch_related("genres")
-    if kind == "artist":
-        return Artist.objects.all()
-    Playlist = apps.get_model("playlists", "Playlist")
-    seen_by = Q(visibility="public") | Q(owner_id=_viewer_id(viewer))
-    return Playlist.objects.filter(seen_by).select_related("owner")
+def _personal(kinds: tuple[str, ...]) -> bool:
+    """Whether what these kinds find depends on who asks (some of their documents are not public)."""
+    return any(kind_get(kind).private_to is not None for kind in kinds)
+
+
+def _private(kinds: tuple[str, ...], viewer: User) -> tuple[tuple[str, int], ...]:
+    """The (kind, id) of the documents that are not public but that ``viewer`` may find, by each kind's rule."""
+    if not viewer.is_authenticated:
+        return ()
+    found: list[tuple[str, int]] = []
+    for kind in kinds:
+        rule = kind_get(kind).private_to
+        if rule is not None:
+            found += [(kind, pk) for pk in rule(viewer).order_by("pk").values_list("pk", flat=True)]
+    return tuple(found)
 
 
 def result_load(kind: str, ids: list[int], viewer: User) -> list[Any]:
     """The rows of these ids that ``viewer`` may see, in the order given."""
-    found = _rows(kind, viewer).in_bulk(ids)
+    # Filtered again by the kind's own rule, so an index that is behind never shows what it should not.
+    found = kind_get(kind).visible_to(viewer).in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -62,11 +62,15 @@ def search_results(
     *, text: str, viewer: User, kinds: tuple[str, ...], genre: str = "", limit: int = 20, offset: int = 0
 ) -> dict[str, ResultPage]:
     """One page of results of each kind asked for, best first."""
-    # Only playlists depend on who asks (their own private ones): everyone else shares a cache entry.
-    viewer_id = _viewer_id(viewer) if "playlist" in kinds else None
+    # Only kinds with private documents (playlists) depend on who asks: everyone else shares a cache entry.
+    viewer_id = _viewer_id(viewer) if _personal(kinds) else None
     query = Query(text=fold(text), kinds=kinds, viewer_id=viewer_id, genre=genre, limit=limit, offset=offset)
+
+    def answer() -> dict[str, Hits]:
+        return search_backend().search(replace(query, private=_private(kinds, viewer) if viewer_id else ()))
+
     found: dict[str, Hits] = cache.get_or_set(  # type: ignore[assignment]
-        _cache_key("q", query), lambda: search_backend().search(query), timeout=settings.SEARCH_CACHE_SECONDS
+        _cache_key("q", query), answer, timeout=settings.SEARCH_CACHE_SECONDS
     )
     return {
         kind: ResultPage(
@@ -87,21 +91,11 @@ class Suggestion:
 
     @property
     def subtitle(self) -> str:
-        if self.kind in ("track", "album"):
-            return f"{self.kind.title()} · {self.item.artist.name}"
-        if self.kind == "playlist":
-            return f"Playlist · {self.item.owner.public_name}"
-        return "Artist"
+        return kind_get(self.kind).suggestion(self.item)[0]
 
     @property
     def url(self) -> str:
-        if self.kind == "track":
-            return reverse("browse:album", args=[self.item.album_id]) if self.item.album_id else ""
-        if self.kind == "album":
-            return reverse("browse:album", args=[self.item.pk])
-        if self.kind == "artist":
-            return reverse("browse:artist", args=[self.item.slug])
-        return reverse("playlists:detail", args=[self.item.pk])
+        return kind_get(self.kind).suggestion(self.item)[1]
 
 
 def _suggestions(pairs: list[tuple[str, int]], viewer: User) -> list[Suggestion]:
@@ -128,7 +122,9 @@ def suggestions(*, text: str, viewer: User, limit: int = 8) -> list[Suggestion]:
         return []
     pairs: list[tuple[str, int]] = cache.get_or_set(  # type: ignore[assignment]
         _cache_key("suggest", folded, viewer_id, limit),
-        lambda: search_backend().suggest(folded, viewer_id=viewer_id, limit=limit),
+        lambda: search_backend().suggest(
+            folded, viewer_id=viewer_id, limit=limit, private=_private(tuple(kinds_available()), viewer)
+        ),
         timeout=settings.SEARCH_CACHE_SECONDS,
     )
     return _suggestions(pairs, viewer)

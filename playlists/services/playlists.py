@@ -191,6 +191,7 @@ def playlist_collaborator_add(*, playlist: Playlist, by: User, user: User) -> Pl
         locked.collaborative = True
         playlist_touch(locked, "collaborative")
         user_cache_invalidate(locked.owner_id, user.pk)
+        index_later("playlist", locked.pk)  # searches cached before find it now, for its new collaborator
     return locked
 
 
@@ -204,6 +205,7 @@ def playlist_collaborator_remove(*, playlist: Playlist, by: User, user: User) ->
     if removed:
         playlist_touch(locked)
         user_cache_invalidate(user.pk)
+        index_later("playlist", locked.pk)
     return locked
 
 

@@ -22,12 +22,16 @@ KINDS = ("track", "artist", "album", "playlist")
 
 @dataclass(frozen=True)
 class Query:
+    """What to look for. Found are the public documents, the viewer's own, and those named in ``private``."""
+
     text: str
     kinds: tuple[str, ...] = KINDS
     viewer_id: int | None = None
     genre: str = ""
     limit: int = 20
     offset: int = 0
+    # (kind, id) of documents that are not public but that the viewer may find all the same (search.kinds).
+    private: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -43,7 +47,9 @@ class SearchBackend(Protocol):
     def search(self, query: Query) -> dict[str, Hits]:
         """The matching ids of each kind asked for, best first, one page of them, with the total."""
 
-    def suggest(self, text: str, *, viewer_id: int | None, limit: int) -> list[tuple[str, int]]:
+    def suggest(
+        self, text: str, *, viewer_id: int | None, limit: int, private: tuple[tuple[str, int], ...] = ()
+    ) -> list[tuple[str, int]]:
         """The best few (kind, id) pairs of any kind for a half-typed query."""
 
     def push(self, kind: str, documents: "list[Document]", removed: list[int]) -> None:

@@ -31,9 +31,16 @@ FUZZY_RATIO = 0.75
 FUZZY_CANDIDATES = 2000
 
 
-def _visible(kind: str, viewer_id: int | None, genre: str) -> QuerySet[SearchEntry]:
+def _visible(
+    kind: str, viewer_id: int | None, genre: str, private: tuple[tuple[str, int], ...]
+) -> QuerySet[SearchEntry]:
     entries = SearchEntry.objects.filter(kind=kind, visible=True)
-    entries = entries.filter(Q(public=True) | Q(owner_id=viewer_id)) if viewer_id else entries.filter(public=True)
+    seen = Q(public=True)
+    if viewer_id:
+        seen |= Q(owner_id=viewer_id)
+    if shared := [pk for of_kind, pk in private if of_kind == kind]:
+        seen |= Q(object_id__in=shared)
+    entries = entries.filter(seen)
     if genre:
         entries = entries.filter(genres__contains=f" {genre} ")
     return entries
@@ -69,12 +76,14 @@ class DatabaseBackend:
         else:
             rank = self._rank_sqlite
         return {
-            kind: rank(_visible(kind, query.viewer_id, query.genre), terms, query.offset, query.limit)
+            kind: rank(_visible(kind, query.viewer_id, query.genre, query.private), terms, query.offset, query.limit)
             for kind in query.kinds
         }
 
-    def suggest(self, text: str, *, viewer_id: int | None, limit: int) -> list[tuple[str, int]]:
-        found = self.search(Query(text=text, viewer_id=viewer_id, limit=limit))
+    def suggest(
+        self, text: str, *, viewer_id: int | None, limit: int, private: tuple[tuple[str, int], ...] = ()
+    ) -> list[tuple[str, int]]:
+        found = self.search(Query(text=text, viewer_id=viewer_id, limit=limit, private=private))
         scored = [
             (score, kind, pk) for kind, hits in found.items() for pk, score in zip(hits.ids, hits.scores, strict=True)
         ]

@@ -78,10 +78,14 @@ def document_source(doc: Document) -> dict[str, Any]:
     }
 
 
-def _filters(kind: str | None, viewer_id: int | None, genre: str) -> list[dict[str, Any]]:
+def _filters(
+    kind: str | None, viewer_id: int | None, genre: str, private: tuple[tuple[str, int], ...] = ()
+) -> list[dict[str, Any]]:
     seen_by: list[dict[str, Any]] = [{"term": {"public": True}}]
     if viewer_id:
         seen_by.append({"term": {"owner_id": viewer_id}})
+    if shared := [document_id(of_kind, pk) for of_kind, pk in private if kind is None or of_kind == kind]:
+        seen_by.append({"ids": {"values": shared}})
     filters: list[dict[str, Any]] = [{"bool": {"should": seen_by, "minimum_should_match": 1}}]
     if kind:
         filters.append({"term": {"kind": kind}})
@@ -90,7 +94,14 @@ def _filters(kind: str | None, viewer_id: int | None, genre: str) -> list[dict[s
     return filters
 
 
-def query_body(text: str, *, kind: str | None, viewer_id: int | None, genre: str = "") -> dict[str, Any]:
+def query_body(
+    text: str,
+    *,
+    kind: str | None,
+    viewer_id: int | None,
+    genre: str = "",
+    private: tuple[tuple[str, int], ...] = (),
+) -> dict[str, Any]:
     """Relevance (exact name, then whole words, typos and prefixes) plus a little popularity."""
     folded = fold(text)
     matches = [
@@ -119,7 +130,11 @@ def query_body(text: str, *, kind: str | None, viewer_id: int | None, genre: str
         "query": {
             "function_score": {
                 "query": {
-                    "bool": {"should": matches, "minimum_should_match": 1, "filter": _filters(kind, viewer_id, genre)}
+                    "bool": {
+                        "should": matches,
+                        "minimum_should_match": 1,
+                        "filter": _filters(kind, viewer_id, genre, private),
+                    }
                 },
                 "functions": [
                     {"field_value_factor": {"field": "popularity", "modifier": "log1p", "missing": 0}, "weight": 0.5}
@@ -151,7 +166,9 @@ class OpenSearchBackend:
             return self.fallback.search(query)
         lines: list[dict[str, Any]] = []
         for kind in query.kinds:
-            body = query_body(query.text, kind=kind, viewer_id=query.viewer_id, genre=query.genre)
+            body = query_body(
+                query.text, kind=kind, viewer_id=query.viewer_id, genre=query.genre, private=query.private
+            )
             lines += [{}, {**body, "from": query.offset, "size": query.limit}]
         try:
             answer = opensearch_client().msearch(body=lines, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
@@ -160,15 +177,21 @@ class OpenSearchBackend:
             self._failed(exc)
             return self.fallback.search(query)
 
-    def suggest(self, text: str, *, viewer_id: int | None, limit: int) -> list[tuple[str, int]]:
+    def suggest(
+        self, text: str, *, viewer_id: int | None, limit: int, private: tuple[tuple[str, int], ...] = ()
+    ) -> list[tuple[str, int]]:
         if not fold(text) or not self._available():
-            return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit)
-        body = {**query_body(text, kind=None, viewer_id=viewer_id), "size": limit, "track_total_hits": False}
+            return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit, private=private)
+        body = {
+            **query_body(text, kind=None, viewer_id=viewer_id, private=private),
+            "size": limit,
+            "track_total_hits": False,
+        }
         try:
             answer = opensearch_client().search(body=body, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
         except (OpenSearchException, OSError) as exc:
             self._failed(exc)
-            return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit)
+            return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit, private=private)
         return [(hit["_source"]["kind"], hit["_source"]["object_id"]) for hit in answer["hits"]["hits"]]
 
     def push(self, kind: str, documents: list[Document], removed: list[int]) -> None:
