@@ -21,7 +21,7 @@ from oauthlib.common import generate_token
 
 from accounts import email_change
 from accounts.models import Profile, User
-from catalog.artwork import ArtworkError, image_normalise
+from core.images import ImageError, image_normalise
 
 USER_FIELDS = frozenset({"display_name", "email"})
 PROFILE_FIELDS = frozenset({"country", "streaming_quality", "explicit_content", "private_session", "language"})
@@ -127,7 +127,7 @@ def _account_apply(*, user: User, avatar: UploadedFile | None, changes: dict[str
     if avatar is not None:
         try:
             [(_, data)] = image_normalise(avatar, sizes=(AVATAR_SIZE,)).items()
-        except ArtworkError as exc:
+        except ImageError as exc:
             raise ValidationError({"avatar": str(exc)}) from exc
         old = user.avatar.name
         user.avatar.save(f"{AVATAR_SIZE}.jpg", ContentFile(data), save=False)
