@@ -35,7 +35,7 @@ def album(owner):
 
 def _move(album: Album, by, title: str, direction: str) -> None:
     track = album.tracks.get(title=title)
-    album_services.album_track_move(album=album, by=by, track_id=track.pk, direction=direction)  # type: ignore[arg-type]
+    album_services.album_track_move(album=album, by=by, track_id=track.pk, direction=direction)
 
 
 def test_a_track_swaps_places_with_its_neighbour_on_the_same_disc(album, owner):
