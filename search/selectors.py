@@ -1,6 +1,7 @@
 """Searching as a listener: the backend's ids, cached, then the rows the listener may see."""
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
-from search.backends import Hits, Query, search_backend
+from search.backends import Hits, PrivateIds, Query, search_backend
 from search.documents import kinds_available
 from search.indexing import search_version
 from search.kinds import kind_get
@@ -39,16 +40,15 @@ def _personal(kinds: tuple[str, ...]) -> bool:
     return any(kind_get(kind).private_to is not None for kind in kinds)
 
 
-def _private(kinds: tuple[str, ...], viewer: User) -> tuple[tuple[str, int], ...]:
-    """The (kind, id) of the documents that are not public but that ``viewer`` may find, by each kind's rule."""
+def _private(kinds: Iterable[str], viewer: User) -> PrivateIds:
+    """By kind, the ids of the documents not public that ``viewer`` may find, by each kind's own rule.
+
+    Querysets, not yet read: the database backend reads them within its own query.
+    """
     if not viewer.is_authenticated:
-        return ()
-    found: list[tuple[str, int]] = []
-    for kind in kinds:
-        rule = kind_get(kind).private_to
-        if rule is not None:
-            found += [(kind, pk) for pk in rule(viewer).order_by("pk").values_list("pk", flat=True)]
-    return tuple(found)
+        return {}
+    rules = {kind: kind_get(kind).private_to for kind in kinds}
+    return {kind: rule(viewer).values_list("pk", flat=True) for kind, rule in rules.items() if rule is not None}
 
 
 def result_load(kind: str, ids: list[int], viewer: User) -> list[Any]:
@@ -67,7 +67,7 @@ def search_results(
     query = Query(text=fold(text), kinds=kinds, viewer_id=viewer_id, genre=genre, limit=limit, offset=offset)
 
     def answer() -> dict[str, Hits]:
-        return search_backend().search(replace(query, private=_private(kinds, viewer) if viewer_id else ()))
+        return search_backend().search(replace(query, private=_private(kinds, viewer)))
 
     found: dict[str, Hits] = cache.get_or_set(  # type: ignore[assignment]
         _cache_key("q", query), answer, timeout=settings.SEARCH_CACHE_SECONDS
@@ -123,7 +123,7 @@ def suggestions(*, text: str, viewer: User, limit: int = 8) -> list[Suggestion]:
     pairs: list[tuple[str, int]] = cache.get_or_set(  # type: ignore[assignment]
         _cache_key("suggest", folded, viewer_id, limit),
         lambda: search_backend().suggest(
-            folded, viewer_id=viewer_id, limit=limit, private=_private(tuple(kinds_available()), viewer)
+            folded, viewer_id=viewer_id, limit=limit, private=_private(kinds_available(), viewer)
         ),
         timeout=settings.SEARCH_CACHE_SECONDS,
     )

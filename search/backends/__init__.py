@@ -8,6 +8,7 @@ Backends answer with ids and totals only; :mod:`search.selectors` loads the
 rows, filtered again by what the caller may see.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from search.documents import Document
 
 KINDS = ("track", "artist", "album", "playlist")
+
+# By kind, the ids of the documents that are not public but that the viewer may find all the same
+# (search.kinds): a queryset of ids, which the database backend reads within its own query, or plain ids.
+PrivateIds = Mapping[str, Iterable[int]]
 
 
 @dataclass(frozen=True)
@@ -30,8 +35,7 @@ class Query:
     genre: str = ""
     limit: int = 20
     offset: int = 0
-    # (kind, id) of documents that are not public but that the viewer may find all the same (search.kinds).
-    private: tuple[tuple[str, int], ...] = ()
+    private: PrivateIds = field(default_factory=dict)
 
 
 @dataclass
@@ -48,7 +52,7 @@ class SearchBackend(Protocol):
         """The matching ids of each kind asked for, best first, one page of them, with the total."""
 
     def suggest(
-        self, text: str, *, viewer_id: int | None, limit: int, private: tuple[tuple[str, int], ...] = ()
+        self, text: str, *, viewer_id: int | None, limit: int, private: PrivateIds | None = None
     ) -> list[tuple[str, int]]:
         """The best few (kind, id) pairs of any kind for a half-typed query."""
 

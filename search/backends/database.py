@@ -20,7 +20,7 @@ from django.db.models import BooleanField, Case, Count, F, FloatField, Q, QueryS
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Ln
 
-from search.backends import Hits, Query
+from search.backends import Hits, PrivateIds, Query
 from search.models import SearchEntry
 from search.text import words
 
@@ -31,15 +31,13 @@ FUZZY_RATIO = 0.75
 FUZZY_CANDIDATES = 2000
 
 
-def _visible(
-    kind: str, viewer_id: int | None, genre: str, private: tuple[tuple[str, int], ...]
-) -> QuerySet[SearchEntry]:
+def _visible(kind: str, viewer_id: int | None, genre: str, private: PrivateIds) -> QuerySet[SearchEntry]:
     entries = SearchEntry.objects.filter(kind=kind, visible=True)
     seen = Q(public=True)
     if viewer_id:
         seen |= Q(owner_id=viewer_id)
-    if shared := [pk for of_kind, pk in private if of_kind == kind]:
-        seen |= Q(object_id__in=shared)
+    if kind in private:
+        seen |= Q(object_id__in=private[kind])
     entries = entries.filter(seen)
     if genre:
         entries = entries.filter(genres__contains=f" {genre} ")
@@ -81,9 +79,9 @@ class DatabaseBackend:
         }
 
     def suggest(
-        self, text: str, *, viewer_id: int | None, limit: int, private: tuple[tuple[str, int], ...] = ()
+        self, text: str, *, viewer_id: int | None, limit: int, private: PrivateIds | None = None
     ) -> list[tuple[str, int]]:
-        found = self.search(Query(text=text, viewer_id=viewer_id, limit=limit, private=private))
+        found = self.search(Query(text=text, viewer_id=viewer_id, limit=limit, private=private or {}))
         scored = [
             (score, kind, pk) for kind, hits in found.items() for pk, score in zip(hits.ids, hits.scores, strict=True)
         ]

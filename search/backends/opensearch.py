@@ -14,7 +14,7 @@ from typing import Any
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import OpenSearchException, TransportError
 
-from search.backends import Hits, Query
+from search.backends import Hits, PrivateIds, Query
 from search.backends.database import DatabaseBackend
 from search.client import alias_name, opensearch_client
 from search.documents import Document
@@ -79,12 +79,15 @@ def document_source(doc: Document) -> dict[str, Any]:
 
 
 def _filters(
-    kind: str | None, viewer_id: int | None, genre: str, private: tuple[tuple[str, int], ...] = ()
+    kind: str | None, viewer_id: int | None, genre: str, private: PrivateIds | None = None
 ) -> list[dict[str, Any]]:
     seen_by: list[dict[str, Any]] = [{"term": {"public": True}}]
     if viewer_id:
         seen_by.append({"term": {"owner_id": viewer_id}})
-    if shared := [document_id(of_kind, pk) for of_kind, pk in private if kind is None or of_kind == kind]:
+    shared = [
+        document_id(of_kind, pk) for of_kind, ids in (private or {}).items() if kind in (None, of_kind) for pk in ids
+    ]
+    if shared:
         seen_by.append({"ids": {"values": shared}})
     filters: list[dict[str, Any]] = [{"bool": {"should": seen_by, "minimum_should_match": 1}}]
     if kind:
@@ -100,7 +103,7 @@ def query_body(
     kind: str | None,
     viewer_id: int | None,
     genre: str = "",
-    private: tuple[tuple[str, int], ...] = (),
+    private: PrivateIds | None = None,
 ) -> dict[str, Any]:
     """Relevance (exact name, then whole words, typos and prefixes) plus a little popularity."""
     folded = fold(text)
@@ -178,7 +181,7 @@ class OpenSearchBackend:
             return self.fallback.search(query)
 
     def suggest(
-        self, text: str, *, viewer_id: int | None, limit: int, private: tuple[tuple[str, int], ...] = ()
+        self, text: str, *, viewer_id: int | None, limit: int, private: PrivateIds | None = None
     ) -> list[tuple[str, int]]:
         if not fold(text) or not self._available():
             return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit, private=private)
