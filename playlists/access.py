@@ -11,6 +11,8 @@ stranger asking for a playlist they may not see gets "not found", never
 "forbidden": every lookup filters by what the user may see.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -49,15 +51,42 @@ def playlists_private_to(user: User) -> QuerySet[Playlist]:
 
 
 def playlist_can_edit_items(*, playlist: Playlist, user: User) -> bool:
+    """Whether ``user`` may add, remove and reorder the tracks: the owner, and collaborators while collaborative.
+
+    Reads the collaborators fetched with the playlist when they were (``playlist_detail``), one query otherwise.
+    """
     if not user.is_authenticated:
         return False
     if playlist.owner_id == user.pk:
         return True
-    return playlist.collaborative and playlist.collaborator_links.filter(user_id=user.pk).exists()
+    return playlist.collaborative and any(link.user_id == user.pk for link in playlist.collaborator_links.all())
 
 
 def playlist_is_owner(*, playlist: Playlist, user: User) -> bool:
     return user.is_authenticated and playlist.owner_id == user.pk
+
+
+@dataclass(frozen=True)
+class PlaylistRights:
+    """What ``user`` may do with a playlist they are looking at."""
+
+    is_owner: bool
+    can_edit: bool  # add, remove and reorder its tracks
+    can_copy: bool  # make a copy of their own
+
+
+def playlist_rights(*, playlist: Playlist, user: User) -> PlaylistRights:
+    """What ``user`` may do with ``playlist``, however they reached it (by id, or through its share link).
+
+    A share link lets anyone read an unlisted playlist, not open it by id: only
+    those who may open it by id (anyone when it is public, its owner and
+    collaborators otherwise) may copy it, and only when it has tracks.
+    """
+    is_owner = playlist_is_owner(playlist=playlist, user=user)
+    can_edit = is_owner or playlist_can_edit_items(playlist=playlist, user=user)
+    opens_by_id = can_edit or playlist.visibility == Playlist.Visibility.PUBLIC
+    can_copy = user.is_authenticated and playlist.item_count > 0 and opens_by_id
+    return PlaylistRights(is_owner=is_owner, can_edit=can_edit, can_copy=can_copy)
 
 
 def require_items_edit(*, playlist: Playlist, user: User) -> None:
