@@ -6,6 +6,7 @@ that names rows is therefore checked where it enters, with these fields: the
 caller gets a 400 that says what is wrong, never a 500 from the query.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -13,6 +14,11 @@ from django_filters import rest_framework as filters
 from rest_framework import serializers
 
 ID_MAX = 2**63 - 1
+
+
+def possible_ids(ids: Iterable[int]) -> list[int]:
+    """The ids that could name a row; the others cannot be looked up (SQLite refuses them outright)."""
+    return [pk for pk in ids if 0 < pk <= ID_MAX]
 
 
 class IdField(serializers.IntegerField):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.access import albums_visible_to
+from core.ids import possible_ids
 from playlists.access import playlists_listed_for, playlists_visible_to
 from playlists.caching import cached_for_user
 from playlists.models import (
@@ -20,7 +21,6 @@ from playlists.models import (
     PlaylistItem,
     SavedAlbum,
 )
-from playlists.services import possible_ids
 
 
 def _with_owner(playlists: QuerySet[Playlist]) -> QuerySet[Playlist]:

@@ -1,16 +1,9 @@
 """Writes on playlists and the library, split by what they change."""
 
-from collections.abc import Iterable
-
 from django.core.exceptions import ValidationError
 
 # The largest id a row can have (a signed 64-bit integer): anything bigger names nothing.
 MAX_ID = 2**63 - 1
-
-
-def possible_ids(ids: Iterable[int]) -> list[int]:
-    """The ids that could name a row; the others cannot be looked up (SQLite refuses them outright)."""
-    return [pk for pk in ids if 0 < pk <= MAX_ID]
 
 
 class StaleSnapshotError(ValidationError):

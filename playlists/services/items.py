@@ -17,11 +17,12 @@ from django.db.models import F, QuerySet
 from accounts.models import User
 from catalog.access import tracks_visible_to
 from catalog.models import Album
+from core.ids import possible_ids
 from core.outbox import task_enqueue
 from playlists import tasks
 from playlists.access import require_items_edit
 from playlists.models import MAX_ITEMS, Playlist, PlaylistItem, new_snapshot_id
-from playlists.services import StaleSnapshotError, possible_ids
+from playlists.services import StaleSnapshotError
 
 GAP = 1 << 16
 MOSAIC_TILES = 4

@@ -14,9 +14,9 @@ from django.db.models import QuerySet
 from accounts.models import User
 from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.models import Artist
+from core.ids import possible_ids
 from playlists.caching import user_cache_invalidate
 from playlists.models import FollowedArtist, LikedTrack, SavedAlbum
-from playlists.services import possible_ids
 
 MAX_IDS = 50
 
