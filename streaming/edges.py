@@ -43,3 +43,8 @@ def edge_for(country: str) -> tuple[str, str]:
     if region not in edges:
         region = settings.EDGE_DEFAULT_REGION if settings.EDGE_DEFAULT_REGION in edges else next(iter(edges))
     return region, edges[region]
+
+
+def local_edge_base(request: HttpRequest) -> str:
+    """The base URL of the embedded edge (``/edge``), on the host the request came to."""
+    return request.build_absolute_uri("/edge")

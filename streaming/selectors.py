@@ -17,9 +17,9 @@ from catalog.models import Track
 from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
 from streaming.models import Device, Play, PlaybackState, TrackMedia
+from streaming.names import hls_master_name, media_cache_key
 from streaming.playback import track_items, upcoming
 from streaming.receipts import play_receipt_sign
-from streaming.services.renditions import hls_master_name, media_cache_key
 from streaming.signing import signed_url
 
 MEDIA_CACHE_SECONDS = 3600

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.auth import AuthenticatedHttpRequest
 from catalog.models import Track
-from streaming.edges import viewer_country
+from streaming.edges import local_edge_base, viewer_country
 from streaming.ranges import UnsatisfiableRangeError, byte_range
 from streaming.selectors import TrackNotReadyError, stream_grant
 from streaming.signing import SigningError, verify
@@ -31,10 +31,6 @@ CONTENT_TYPES = {
     ".mp4": "audio/mp4",
     ".m4a": "audio/mp4",
 }
-
-
-def local_edge_base(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/edge")
 
 
 @login_required

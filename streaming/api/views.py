@@ -10,11 +10,10 @@ from rest_framework.views import APIView
 from accounts.models import User
 from catalog.models import Track
 from streaming.api.serializers import PlayAcceptedSerializer, PlayReportSerializer, PlaySerializer, StreamSerializer
-from streaming.edges import viewer_country
+from streaming.edges import local_edge_base, viewer_country
 from streaming.models import Play
 from streaming.selectors import TrackNotReadyError, play_history, stream_grant
 from streaming.services.plays import PlayRefusedError, play_report_accept
-from streaming.views import local_edge_base
 
 
 class TrackNotReady(exceptions.APIException):

@@ -33,22 +33,15 @@ from catalog.services.tracks import track_inspect, track_mark_failed, track_mark
 from core.outbox import task_enqueue
 from streaming import tasks
 from streaming.models import RenditionWrite, TrackMedia
+from streaming.names import hls_master_name, media_cache_key
 from streaming.storage import folder_delete, renditions_storage
 from streaming.transcode import TranscodeError, TranscodeResult, transcode_audio
 
 logger = logging.getLogger(__name__)
 
 
-def media_cache_key(track_id: int) -> str:
-    return f"stream:media:{track_id}"
-
-
 SWEEP_MARGIN = timedelta(minutes=30)
 _VARIANT = re.compile(r"aac_(\d+)/")
-
-
-def hls_master_name(cap: int) -> str:
-    return f"hls/master_{cap}.m3u8"
 
 
 def hls_master_capped(master: str, *, cap: int) -> str:
