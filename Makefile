@@ -68,10 +68,12 @@ serve-services-stop:
 serve-services-status:
 	bash scripts/serve.sh status
 
+# ruff, mypy, and the import contract of pyproject.toml: every import between apps points down a floor.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports --no-logo
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .
@@ -93,4 +95,4 @@ fuzz: $(VENV)/.installed-dev
 	$(BIN)/python scripts/fuzz_api.py $(FUZZ_ARGS)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
