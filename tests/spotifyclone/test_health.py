@@ -157,6 +157,7 @@ def test_readyz_in_services_mode_reports_each_real_service(client):
         "broker": "redis",
         "storage": "s3",
         "search": "opensearch",
+        "outbox": "database",
     }
     assert {dep["state"] for dep in deps.values()} == {"up"}
 

@@ -35,6 +35,9 @@ class Worker:
             # This test's own folder of the bucket, where the original was uploaded.
             "AWS_LOCATION": settings.STORAGES["default"]["OPTIONS"]["location"],
             "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            # This run's own Redis database, which its tasks are sent to (tests/conftest.py).
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_VISIBILITY_TIMEOUT": "3",  # hand a dead worker's task out again quickly
         }
