@@ -138,7 +138,27 @@ tracks = list(
         "pk", "title", "duration_ms", "album_id"
     )
 )
-print(json.dumps({{"created": count - len(have), "playlists": playlists, "albums": albums, "tracks": tracks}}))
+# Ready in the database, gone from the bucket (an S3 server that keeps blobs in memory was
+# restarted): transcode those again here, or every fetch from the edges would be a 404.
+from django.core.files.storage import default_storage
+from streaming.models import TrackMedia
+from streaming.tasks import track_transcode
+lost = [
+    media.track_id
+    for media in TrackMedia.objects.filter(track_id__in=[track["pk"] for track in tracks])
+    if not any(default_storage.listdir(f"renditions/{{media.track_id}}/{{media.version}}"))
+]
+for track_id in lost:
+    track_transcode.apply(args=[track_id, True])
+still_lost = [
+    media.track_id
+    for media in TrackMedia.objects.filter(track_id__in=lost)
+    if not any(default_storage.listdir(f"renditions/{{media.track_id}}/{{media.version}}"))
+]
+print(json.dumps({{
+    "created": count - len(have), "transcoded": len(lost) - len(still_lost), "lost": still_lost,
+    "playlists": playlists, "albums": albums, "tracks": tracks
+}}))
 """
 
 
@@ -167,6 +187,12 @@ def catalog_load(env: dict[str, str], *, listeners: int, seed_timeout: float) ->
         )
     if not state["tracks"]:
         raise BenchError("no ready track on a published album after seed_demo")
+    if state.get("lost"):
+        raise BenchError(
+            f"{len(state['lost'])} ready tracks have neither renditions nor an original in storage (was the bucket "
+            "emptied while the database was kept?): start from empty services (make services-down, remove "
+            "$SERVICES_HOME/postgres) and run the bench again, which seeds the demo catalog"
+        )
     words = sorted(
         {
             word
@@ -178,7 +204,8 @@ def catalog_load(env: dict[str, str], *, listeners: int, seed_timeout: float) ->
     )
     note(
         f"data: {len(state['tracks'])} ready tracks on {len(state['albums'])} published albums; "
-        f"{listeners} listener accounts ({state['created']} made now)"
+        f"{listeners} listener accounts ({state['created']} made now); "
+        f"{state.get('transcoded', 0)} tracks transcoded again, their renditions missing from storage"
     )
     return Catalog(state["albums"], state["tracks"], state["playlists"], words)
 

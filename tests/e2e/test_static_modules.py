@@ -24,11 +24,12 @@ def _imports(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``manage.py collectstatic`` as a deploy runs it: DEBUG off, into a fresh STATIC_ROOT."""
+    """``manage.py collectstatic`` as a deploy runs it: DEBUG off, into a fresh STATIC_ROOT (no compressed copies)."""
     root = tmp_path_factory.mktemp("static-root")
     env = {
         **os.environ,
         "DEBUG": "false",
+        "DJANGO_SETTINGS_MODULE": "tests.collectstatic_settings",  # the project's, without compressing
         "STATIC_ROOT": str(root),
         "SECRET_KEY": "collectstatic-test-key-" + "x" * 40,
         "EDGE_SIGNING_KEY": "collectstatic-test-edge-key-" + "y" * 40,
