@@ -30,6 +30,8 @@ function attach(form) {
     clearTimeout(timer);
     timer = setTimeout(run, 180);
   });
+  // Typed into before this script took the form over (a page still settling): search for it now.
+  if (input.value !== input.defaultValue) run();
 }
 
 // Opening or playing a result puts it among the listener's recent searches.

@@ -59,3 +59,25 @@ def test_a_result_opened_from_search_shows_among_recent_searches(
     assert recent.first.inner_text().startswith("Northern Lights")
     screenshot(page, "search-recent")
     page.close()
+
+
+def test_what_was_typed_before_the_script_arrived_is_searched_when_it_does(
+    browser: Any, live_server: Any, album: Album
+) -> None:
+    search_rebuild()
+    page = browser.new_page()
+    arrived = []
+
+    def late_script(route: Any) -> None:  # a slow network: the box is there long before its script
+        page.wait_for_timeout(1500)
+        arrived.append(route.request.url)
+        route.continue_()
+
+    page.route("**/js/search*.js", late_script)
+    page.goto(f"{live_server.url}/search/", wait_until="commit")
+    page.locator("#search-q").press_sequentially("northern", delay=20)
+    assert arrived == []  # all typed before the script took the form over
+
+    page.locator(f"#search-results [data-search-hit='album:{album.pk}']").wait_for(timeout=10_000)
+    page.wait_for_url("**/search/?q=northern", timeout=10_000)
+    page.close()
