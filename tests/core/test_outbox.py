@@ -150,3 +150,21 @@ def test_the_command_sends_everything_waiting_or_says_the_broker_is_down(album, 
     assert queued == [SYNC] * count
     assert OutboxTask.objects.count() == 0
     assert f"Sent {count} task(s); 0 still waiting." in capsys.readouterr().out
+
+
+def test_a_task_this_release_does_not_know_waits_without_holding_up_the_others(album, owner):
+    with broker(NOWHERE), transaction.atomic():
+        album_update(album=album, by=owner, title="Southern Lights")
+    OutboxTask.objects.create(task="catalog.tasks.gone_in_this_release", due_at=timezone.now())
+    OutboxTask.objects.update(due_at=timezone.now() - timedelta(seconds=1))
+    OutboxTask.objects.filter(task="catalog.tasks.gone_in_this_release").update(id=0)  # first in line
+
+    with broker("memory://"):
+        relayed = outbox_relay()
+        queued = _queued()
+
+    unknown = OutboxTask.objects.get()
+    assert relayed == len(queued) > 0
+    assert set(queued) == {SYNC}
+    assert (unknown.task, unknown.attempts) == ("catalog.tasks.gone_in_this_release", 1)
+    assert "no task named" in unknown.last_error
