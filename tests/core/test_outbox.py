@@ -141,7 +141,7 @@ def test_the_command_sends_everything_waiting_or_says_the_broker_is_down(album, 
     count = OutboxTask.objects.count()
     assert count >= 2
 
-    with broker(NOWHERE), pytest.raises(Exception, match="The broker refused"):
+    with broker(NOWHERE), pytest.raises(Exception, match="not sent and stay in the outbox"):
         call_command("outbox_relay")
     with broker("memory://"):
         call_command("outbox_relay")

@@ -18,4 +18,4 @@ class Command(BaseCommand):
         waiting = OutboxTask.objects.count()
         self.stdout.write(f"Sent {sent} task(s); {waiting} still waiting.")
         if waiting:
-            raise CommandError("The broker refused some tasks: is it up? They stay in the outbox.")
+            raise CommandError("Some tasks were not sent and stay in the outbox: is the broker up? The admin says why.")
