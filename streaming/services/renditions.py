@@ -5,12 +5,20 @@ decodes it whole and reads its tags): one that is refused fails with its
 reason and is never transcoded.
 
 Write, then switch: a transcode fills a fresh version folder, and only once
-every file is in place does one transaction point the track at it and mark
-the track ready. A worker that dies half-way leaves a folder nothing points
-to, and the retried task starts a new one; listeners never see a partial set.
-Before its first file goes up, a folder is noted as being written
-(``RenditionWrite``); the switch forgets the note, and :func:`renditions_sweep`
-deletes the folders whose note outlived any task that could still be writing.
+a set of files is in place does one transaction point the track at it and
+mark the track ready. A track with nothing to play yet is switched as soon
+as its first rungs (``FIRST_RUNGS``) are up, while FFmpeg still makes the
+rest; the rest are added to ``TrackMedia.bitrates`` once they are up in
+turn, so a grant only ever offers files that exist. A track that plays
+already (a forced transcode) is switched once, when every rung is up.
+
+A worker that dies before the switch leaves a folder nothing points to, and
+the retried task starts a new one; one that dies after it leaves a playable
+track with part of the ladder, and the retried task makes the missing rungs
+into the same folder. Before its first file goes up, a folder is noted as
+being written (``RenditionWrite``); the switch forgets the note, and
+:func:`renditions_sweep` deletes the folders whose note outlived any task
+that could still be writing.
 """
 
 import logging
@@ -35,7 +43,15 @@ from streaming import tasks
 from streaming.models import RenditionWrite, TrackMedia
 from streaming.names import hls_master_name, media_cache_key
 from streaming.storage import folder_delete, renditions_storage
-from streaming.transcode import TranscodeError, TranscodeResult, transcode_audio
+from streaming.transcode import (
+    LADDER,
+    Rungs,
+    TranscodeError,
+    TranscodeResult,
+    TranscodeRun,
+    hls_master_merge,
+    transcode_rungs,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -59,24 +75,29 @@ def hls_master_capped(master: str, *, cap: int) -> str:
     return "\n".join(kept) + "\n"
 
 
-def _cap_masters(out_dir: Path, result: TranscodeResult) -> None:
+def _cap_masters(out_dir: Path, master: str, bitrates: list[int]) -> list[str]:
     """One master playlist per plan cap, so a listener's player is offered only what they may stream.
 
-    The edge refuses any variant above the cap signed into the URL; these
-    playlists keep players from asking for one.
+    ``master`` lists the variants of ``bitrates``, the rungs that are up. The
+    edge refuses any variant above the cap signed into the URL; these
+    playlists keep players from asking for one. Returns their names.
     """
-    master = out_dir / result.hls_master
-    text = master.read_text()
-    for rendition in result.renditions:
-        (out_dir / hls_master_name(rendition.bitrate)).write_text(hls_master_capped(text, cap=rendition.bitrate))
-    master.unlink()
+    names = [hls_master_name(kbps) for kbps in bitrates]
+    for kbps, name in zip(bitrates, names, strict=True):
+        (out_dir / name).write_text(hls_master_capped(master, cap=kbps))
+    return names
 
 
-def _upload(out_dir: Path, folder: str) -> None:
+def _upload(out_dir: Path, folder: str, names: list[str], *, replace: bool = False) -> None:
+    """Upload ``names`` (relative to ``out_dir``) into ``folder``; ``replace``: over files of the same name."""
     storage = renditions_storage()
-    for path in sorted(p for p in out_dir.rglob("*") if p.is_file()):
-        with path.open("rb") as content:
-            storage.save(f"{folder}{path.relative_to(out_dir).as_posix()}", File(content))
+    overwrites = getattr(storage, "file_overwrite", False)  # S3: a save replaces the object whole
+    for name in names:
+        target = f"{folder}{name}"
+        if replace and not overwrites and storage.exists(target):
+            storage.delete(target)  # on disk, where a save would pick another name
+        with (out_dir / name).open("rb") as content:
+            storage.save(target, File(content))
 
 
 def track_transcode_later(*, track_id: int, force: bool = False) -> None:
@@ -100,47 +121,130 @@ def _fail(track_id: int, reason: str) -> None:
 
 
 def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
-    """Make the renditions of a track and switch it to them (idempotent unless ``force``)."""
+    """Make the renditions of a track and switch it to them (idempotent unless ``force``).
+
+    A track that plays with part of the ladder (its transcode died after the
+    first rungs were up) gets the missing rungs.
+    """
     track = Track.objects.filter(pk=track_id).select_related("media").first()
     if track is None:
         return None  # deleted meanwhile: nothing to do
     current = getattr(track, "media", None)
     if current is not None and track.status == Track.Status.READY and not force:
-        return current
+        missing = sorted(set(LADDER) - set(current.bitrates))
+        return _rungs_complete(track=track, media=current, missing=missing) if missing else current
     if not track.original:
         return None  # refused when it was checked: nothing is kept to transcode
     version = secrets.token_hex(8)
     folder = f"renditions/{track_id}/{version}/"
     with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
         source = Path(workdir) / "original"
-        try:
-            with default_storage.open(track.original.name, "rb") as original, source.open("wb") as copy:
-                shutil.copyfileobj(original, copy, length=1024 * 1024)
-        except FileNotFoundError:
-            _fail(track_id, "The uploaded file is missing from storage.")
+        if not _original_copy(track=track, source=source):
             return None
         # An upload is decoded for the first time here, never in the request that brought it.
         if not track_inspect(track_id=track_id, source=source):
             return None  # refused, with its reason on the track, or deleted meanwhile
         out_dir = Path(workdir) / "out"
-        out_dir.mkdir()
+        switched = False
         try:
-            result = transcode_audio(source, out_dir)
-        except TranscodeError as exc:
-            _fail(track_id, str(exc))
-            return None
-        _cap_masters(out_dir, result)
-        RenditionWrite.objects.create(track_id=track_id, version=version)
-        try:
-            _upload(out_dir, folder)
-        except Exception:
-            _folder_forget(track_id, version)  # never pointed to; the retry writes a new one
+            with TranscodeRun(source, out_dir) as run:
+                first = run.first()
+                master = (out_dir / first.hls_master).read_text()
+                ready = [r.bitrate for r in first.renditions]
+                masters = _cap_masters(out_dir, master, ready)
+                RenditionWrite.objects.create(track_id=track_id, version=version)
+                _upload(out_dir, folder, [name for name in first.files if name != first.hls_master] + masters)
+                if current is None:  # nothing plays yet: the first rungs make the track playable now
+                    if _switch(track_id=track_id, version=version, result=first, bitrates=ready) is None:
+                        return None
+                    switched = True
+                rest = run.rest()  # FFmpeg has gone on with the other rungs meanwhile
+            return _rest_publish(
+                track_id=track_id,
+                version=version,
+                out_dir=out_dir,
+                rest=rest,
+                master=master,
+                ready=ready,
+                result=None if switched else first,
+            )
+        except Exception as exc:
+            if not switched:
+                _folder_forget(track_id, version)  # never pointed to; the retry writes a new one
+            if isinstance(exc, TranscodeError):
+                _fail(track_id, str(exc))  # after the switch, the track keeps playing what is up
+                return None
             raise
-    return _switch(track_id=track_id, version=version, result=result)
+
+
+def _original_copy(*, track: Track, source: Path) -> bool:
+    """Copy the track's original from storage to ``source``; a missing one fails the track."""
+    try:
+        with default_storage.open(track.original.name, "rb") as original, source.open("wb") as copy:
+            shutil.copyfileobj(original, copy, length=1024 * 1024)
+    except FileNotFoundError:
+        _fail(track.pk, "The uploaded file is missing from storage.")
+        return False
+    return True
+
+
+def _rungs_complete(*, track: Track, media: TrackMedia, missing: list[int]) -> TrackMedia | None:
+    """Make the rungs a playable track lacks into its current folder, and offer them once they are up."""
+    if not track.original:
+        return media
+    with tempfile.TemporaryDirectory(prefix="transcode-") as workdir:
+        source = Path(workdir) / "original"
+        if not _original_copy(track=track, source=source):
+            return None
+        try:
+            rest = transcode_rungs(source, Path(workdir) / "out", bitrates=missing)
+        except TranscodeError as exc:
+            _fail(track.pk, str(exc))
+            return None
+        with renditions_storage().open(f"{media.folder}{hls_master_name(max(media.bitrates))}", "rb") as file:
+            master = file.read().decode()
+        return _rest_publish(
+            track_id=track.pk,
+            version=media.version,
+            out_dir=Path(workdir) / "out",
+            rest=rest,
+            master=master,
+            ready=list(media.bitrates),
+            result=None,
+        )
+
+
+def _rest_publish(
+    *,
+    track_id: int,
+    version: str,
+    out_dir: Path,
+    rest: Rungs,
+    master: str,
+    ready: list[int],
+    result: TranscodeResult | None,
+) -> TrackMedia | None:
+    """Upload the rest of the rungs next to the ``ready`` ones, then offer them all.
+
+    ``master`` lists the ready variants. With a ``result`` the folder is not
+    pointed to yet and the track is switched to it; without, the track points
+    to it already and its bitrates grow.
+    """
+    folder = f"renditions/{track_id}/{version}/"
+    bitrates = sorted({*ready, *(r.bitrate for r in rest.renditions)})
+    if rest.renditions:
+        master = hls_master_merge(master, (out_dir / rest.hls_master).read_text())
+    masters = _cap_masters(out_dir, master, bitrates)
+    # Files first, then the playlists that name them, then the row that offers them.
+    _upload(out_dir, folder, [name for name in rest.files if name != rest.hls_master], replace=True)
+    _upload(out_dir, folder, masters, replace=True)
+    if result is not None:
+        return _switch(track_id=track_id, version=version, result=result, bitrates=bitrates)
+    return _rungs_add(track_id=track_id, version=version, bitrates=bitrates)
 
 
 @transaction.atomic
-def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMedia | None:
+def _switch(*, track_id: int, version: str, result: TranscodeResult, bitrates: list[int]) -> TrackMedia | None:
     # Marked ready first, which locks the track's row until commit: readers see all of it or none.
     track = track_mark_ready(track_id=track_id, duration_ms=result.duration_ms)
     if track is None:
@@ -153,7 +257,7 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
         defaults={
             "version": version,
             "codec": result.renditions[0].codec,
-            "bitrates": sorted(r.bitrate for r in result.renditions),
+            "bitrates": sorted(bitrates),
             "duration_ms": result.duration_ms,
             "loudness_lufs": result.loudness.integrated_lufs,
             "true_peak_dbtp": result.loudness.true_peak_dbtp,
@@ -164,6 +268,20 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult) -> TrackMed
     transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
     if old and old != version:
         task_enqueue(tasks.renditions_delete, track_id, old)
+    return media
+
+
+@transaction.atomic
+def _rungs_add(*, track_id: int, version: str, bitrates: list[int]) -> TrackMedia | None:
+    """Offer ``bitrates`` of the version the track plays from; None if it plays from another one by now."""
+    media = TrackMedia.objects.select_for_update().filter(track_id=track_id).first()
+    if media is None or media.version != version:
+        # Switched to another version (or deleted) meanwhile: what was just written belongs to nothing.
+        task_enqueue(tasks.renditions_delete, track_id, version)
+        return None
+    media.bitrates = sorted(bitrates)
+    media.save(update_fields=["bitrates"])
+    transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
     return media
 
 

@@ -376,7 +376,7 @@ def test_a_transcode_past_the_soft_time_limit_fails_the_track_with_the_reason(ar
     def overrun(*args, **kwargs):
         raise SoftTimeLimitExceeded()
 
-    monkeypatch.setattr(renditions, "transcode_audio", overrun)
+    monkeypatch.setattr(renditions, "TranscodeRun", overrun)
     tasks.track_transcode(track.pk)  # returns: a retry would overrun as well
 
     track.refresh_from_db()

@@ -4,14 +4,27 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import Profile
 from catalog.audio import audio_probe, ffmpeg_exe
 from catalog.models import Track
 from catalog.services.tracks import track_upload
 from catalog.synth import audio_synthesise
-from streaming.models import RenditionWrite
-from streaming.transcode import Loudness, TranscodeError, TranscodeResult, transcode_audio
+from streaming.models import RenditionWrite, TrackMedia
+from streaming.names import hls_master_name
+from streaming.selectors import stream_grant
+from streaming.storage import renditions_storage
+from streaming.transcode import (
+    LADDER,
+    Loudness,
+    TranscodeError,
+    TranscodeResult,
+    TranscodeRun,
+    hls_master_merge,
+    transcode_audio,
+)
 from tests.catalog.conftest import stored_names
 
 SECONDS = 10
@@ -256,7 +269,7 @@ def test_the_worker_checks_an_upload_first_and_never_transcodes_what_it_refuses(
     from streaming.services import renditions
 
     transcoded = []
-    monkeypatch.setattr(renditions, "transcode_audio", lambda *args, **kwargs: transcoded.append(args))
+    monkeypatch.setattr(renditions, "TranscodeRun", lambda *args, **kwargs: transcoded.append(args))
     # A FLAC signature in front of nothing: stored as .flac by the request, refused by the worker.
     track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("song.flac", b"fLaC" + bytes(5000)))
     assert stored_names() == [track.original.name]
@@ -273,4 +286,134 @@ def test_the_worker_checks_an_upload_first_and_never_transcodes_what_it_refuses(
     )
     assert transcoded == []
     assert stored_names() == []
+    assert not RenditionWrite.objects.exists()
+
+
+def test_the_first_run_makes_the_default_rung_and_the_rest_run_the_others(source, tmp_path):
+    with TranscodeRun(source, tmp_path) as run:
+        first = run.first()
+        rest = run.rest()
+
+    assert [r.bitrate for r in first.renditions] == [160]
+    assert first.files == [
+        "aac_160.m4a",
+        "hls/master.m3u8",
+        "hls/aac_160/index.m3u8",
+        "hls/aac_160/init.mp4",
+        *(f"hls/aac_160/{name}" for name in SEGMENTS),
+    ]
+    assert first.duration_ms == SECONDS * 1000
+    assert [uri for _attributes, uri in _stream_infs((tmp_path / first.hls_master).read_text())] == [
+        "aac_160/index.m3u8"
+    ]
+    assert [r.bitrate for r in rest.renditions] == [64, 96, 320]
+    assert [uri for _attributes, uri in _stream_infs((tmp_path / rest.hls_master).read_text())] == [
+        f"aac_{kbps}/index.m3u8" for kbps in (64, 96, 320)
+    ]
+    assert not set(first.files) & set(rest.files)
+    merged = hls_master_merge((tmp_path / first.hls_master).read_text(), (tmp_path / rest.hls_master).read_text())
+    assert [uri for _attributes, uri in _stream_infs(merged)] == [f"aac_{kbps}/index.m3u8" for kbps in LADDER]
+    assert merged.startswith("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-STREAM-INF:")
+
+
+def _premium(user):
+    Profile.objects.filter(user=user).update(plan=Profile.Plan.PREMIUM)
+    user.refresh_from_db()
+    return user
+
+
+def _rendition_names(folder: str) -> list[str]:
+    """Every file under ``folder`` of the renditions' storage, relative to it."""
+    storage = renditions_storage()
+    dirs, files = storage.listdir(folder)
+    return sorted([*files, *(f"{sub}/{name}" for sub in dirs for name in _rendition_names(f"{folder}{sub}/"))])
+
+
+def _rung_files(*bitrates: int) -> list[str]:
+    files = [f"aac_{kbps}.m4a" for kbps in bitrates] + [f"hls/master_{kbps}.m3u8" for kbps in bitrates]
+    files += [f"hls/aac_{kbps}/{name}" for kbps in bitrates for name in ("index.m3u8", "init.mp4", "seg_00001.m4s")]
+    return sorted(files)
+
+
+def _offered(user, track_id: int) -> tuple[int, list[int], list[str]]:
+    """The bitrate a grant gives ``user``, the ones it lists, and the variants of the HLS master it signs."""
+    grant = stream_grant(track_id=track_id, user=user, country="", local_base="http://testserver/edge")
+    media = TrackMedia.objects.get(track_id=track_id)
+    with renditions_storage().open(f"{media.folder}{hls_master_name(grant.bitrate)}", "rb") as master:
+        variants = [uri for _attributes, uri in _stream_infs(master.read().decode())]
+    return grant.bitrate, grant.bitrates, variants
+
+
+@pytest.mark.django_db
+def test_a_new_track_plays_from_its_default_rung_while_the_rest_are_made(
+    artist, owner, audio_bytes, monkeypatch, django_capture_on_commit_callbacks
+):
+    from streaming.services import renditions
+
+    listener = _premium(owner)  # a member hears the track before it is published; premium asks for 320
+    seen = {}
+
+    class Watched(TranscodeRun):
+        def rest(self):
+            media = TrackMedia.objects.get(track_id=track.pk)
+            seen["status"] = Track.objects.get(pk=track.pk).status
+            seen["bitrates"] = media.bitrates
+            seen["files"] = _rendition_names(media.folder)
+            seen["offered"] = _offered(listener, track.pk)
+            return super().rest()
+
+    monkeypatch.setattr(renditions, "TranscodeRun", Watched)
+    track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Dawn.flac", audio_bytes("flac")))
+    with django_capture_on_commit_callbacks(execute=True):
+        media = renditions.track_transcode(track_id=track.pk)
+
+    # While FFmpeg still made the other rungs, the track played at 160 kbit/s, all that was up.
+    assert seen == {
+        "status": Track.Status.READY,
+        "bitrates": [160],
+        "files": _rung_files(160),
+        "offered": (160, [160], ["aac_160/index.m3u8"]),
+    }
+    assert media is not None
+    assert media.bitrates == [64, 96, 160, 320]
+    assert _rendition_names(media.folder) == _rung_files(64, 96, 160, 320)
+    assert _offered(listener, track.pk) == (320, [64, 96, 160, 320], [f"aac_{kbps}/index.m3u8" for kbps in LADDER])
+    assert not RenditionWrite.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_transcode_that_dies_after_the_first_rung_is_completed_by_its_retry(
+    artist, owner, audio_bytes, monkeypatch, django_capture_on_commit_callbacks
+):
+    from streaming.services import renditions
+
+    class Dying(TranscodeRun):
+        def rest(self):
+            raise OSError("the worker was lost")  # its FFmpeg is killed on the way out
+
+    monkeypatch.setattr(renditions, "TranscodeRun", Dying)
+    track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Dusk.flac", audio_bytes("flac")))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OSError, match="the worker was lost"):
+        renditions.track_transcode(track_id=track.pk)
+    monkeypatch.undo()
+
+    partial = TrackMedia.objects.get(track_id=track.pk)
+    assert (Track.objects.get(pk=track.pk).status, partial.bitrates) == (Track.Status.READY, [160])
+    assert _rendition_names(partial.folder) == _rung_files(160)
+    # What a worker killed half-way through the upload of the rest leaves behind.
+    renditions_storage().save(f"{partial.folder}aac_320.m4a", ContentFile(b"half an upload"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = renditions.track_transcode(track_id=track.pk)  # the retry
+    with django_capture_on_commit_callbacks(execute=True):
+        again = renditions.track_transcode(track_id=track.pk)  # delivered once more
+
+    assert retried is not None
+    assert again is not None
+    assert (retried.version, retried.bitrates) == (partial.version, [64, 96, 160, 320])
+    assert (again.version, again.bitrates, again.created_at) == (retried.version, retried.bitrates, retried.created_at)
+    assert _rendition_names(partial.folder) == _rung_files(64, 96, 160, 320)
+    with renditions_storage().open(f"{partial.folder}aac_320.m4a", "rb") as rendition:
+        assert rendition.read(8)[4:] == b"ftyp"
+    assert renditions_storage().listdir(f"renditions/{track.pk}/")[0] == [partial.version]
     assert not RenditionWrite.objects.exists()
