@@ -4,7 +4,9 @@
 for a first index update to have an index. It fills the entries when they
 do not account for every searchable row (a database loaded with no worker
 running, or restored), and, with OpenSearch, builds the index behind the
-alias when the alias is missing or its index is empty while entries are not.
+alias when the alias is missing, or its index is empty while entries are not,
+or was made from another mapping than this code's (a new index is filled and
+the alias swapped, so queries never go without one).
 What already exists is left alone, so running it again changes nothing; a
 full rebuild is ``manage.py search_reindex``.
 """
@@ -37,15 +39,28 @@ def entries_missing() -> list[str]:
     ]
 
 
+def index_mapping_versions() -> set[object]:
+    """The mapping versions of the indices behind the alias (``None`` for one made before versions were kept)."""
+    mappings = opensearch_client().indices.get_mapping(index=alias_name())
+    return {mapping["mappings"].get("_meta", {}).get("version") for mapping in mappings.values()}
+
+
 def index_bootstrap() -> bool:
-    """Build the index from the entries if the alias is missing, or its index is empty while entries are not."""
+    """Build the index from the entries if the alias is missing, or its index is empty while entries are not.
+
+    Also when the index was made from another mapping than this code's (``MAPPING_VERSION``): the
+    rebuild fills a new index while queries read the old one, then swaps the alias, as `search_reindex` does.
+    """
+    from search.backends.opensearch import MAPPING_VERSION
     from search.rebuild import RebuildReport, index_rebuild
 
     client = opensearch_client()
     alias = alias_name()
     if client.indices.exists_alias(name=alias):
         client.indices.refresh(index=alias)
-        if client.count(index=alias)["count"] or not SearchEntry.objects.filter(visible=True).exists():
+        if index_mapping_versions() != {MAPPING_VERSION}:
+            logger.info("search: the index behind %s has another mapping; rebuilding it", alias)
+        elif client.count(index=alias)["count"] or not SearchEntry.objects.filter(visible=True).exists():
             return False
     index_rebuild(report=RebuildReport())
     return True

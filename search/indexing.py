@@ -19,6 +19,7 @@ from search.browse import browse_changed
 from search.catchup import index_missed
 from search.documents import Document, documents_for, related_for
 from search.models import SearchEntry
+from search.vocabulary import words_add
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def entries_write(kind: str, documents: list[Document]) -> int:
     SearchEntry.objects.bulk_create(
         rows, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=ENTRY_FIELDS, batch_size=1000
     )
+    words_add(text for row in rows for text in (row.folded, row.context))
     return len(rows)
 
 

@@ -84,3 +84,16 @@ class IndexSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alias}: missed since {self.missed_since}" if self.missed_since else f"{self.alias}: in step"
+
+
+class SearchWord(models.Model):
+    """A word the search entries use (in a name or its context), for typo matching: search.vocabulary.
+
+    Added as entries are written and never removed: a word no entry uses any
+    more costs one row and matches nothing.
+    """
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self) -> str:
+        return self.word

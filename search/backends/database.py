@@ -1,18 +1,21 @@
 """Search in the database, over the ``SearchEntry`` rows.
 
+Typed words that are not words of the catalog are typos: each is asked for as
+typed and as the catalog's words within its typo budget (search.vocabulary,
+the same budget as OpenSearch's AUTO fuzziness, a swap of two letters being
+one edit). Then every word, or one of its stand-ins, must match.
+
 On PostgreSQL: a weighted full-text match (name A, context B, every word a
-prefix, so half-typed words match); when no entry matches that way, a trigram
-word similarity on the folded name (typos). Both are served by GIN indexes.
-Results are ranked by text rank, similarity, an exact-name boost and
-popularity.
+prefix, so half-typed words match), served by a GIN index per kind. Only a
+bounded set of candidates is ranked: the most popular matches, the exact
+names and the names that start with the query, at most ``CANDIDATES`` of
+each, so a query that matches half the catalog costs what one that matches a
+thousand entries does. They are ranked by text rank, word similarity, an
+exact-name boost and popularity (docs/search.md).
 
 On SQLite, good enough for one laptop: every word a substring of the name or
-the context, ranked exact, then prefix, then popularity; when nothing matches,
-a fuzzy pass compares words with difflib over a bounded set of candidates.
+the context, ranked exact, then prefix, then popularity.
 """
-
-import difflib
-import math
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
@@ -23,12 +26,12 @@ from django.db.models.functions import Cast, Ln
 from search.backends import Hits, PrivateIds, Query
 from search.models import SearchEntry
 from search.text import words
+from search.vocabulary import term_variants
 
-# word_similarity(query, name) at or above this counts as a match on PostgreSQL.
-WORD_SIMILARITY_THRESHOLD = 0.45
-# On SQLite, a word this close (difflib's ratio) to a word of the entry counts as a typo of it.
-FUZZY_RATIO = 0.75
-FUZZY_CANDIDATES = 2000
+# Of each way of matching (any, exact name, name prefix), at most this many entries are ranked: every page
+# the API can reach (offset up to 1 000, 50 a page) is ranked in full, and a total past it reads as this bound.
+CANDIDATES = 1050
+BY_POPULARITY = ("-popularity", "object_id")
 
 
 def _visible(kind: str, viewer_id: int | None, genre: str, private: PrivateIds) -> QuerySet[SearchEntry]:
@@ -48,8 +51,8 @@ def _popularity() -> Ln:
     return Ln(Cast(F("popularity"), FloatField()) + Value(1.0))
 
 
-def _page(scored: QuerySet[SearchEntry], offset: int, limit: int) -> Hits | None:
-    """One page of the best first, and how many match in all, in one query; None when nothing matches."""
+def _page(scored: QuerySet[SearchEntry], offset: int, limit: int) -> Hits:
+    """One page of the best first, and how many match in all, in one query."""
     rows = list(
         scored.annotate(total=Window(Count("pk")))
         .order_by("-score", "-popularity", "object_id")
@@ -58,7 +61,7 @@ def _page(scored: QuerySet[SearchEntry], offset: int, limit: int) -> Hits | None
     if rows:
         return Hits(ids=[pk for pk, _, _ in rows], total=rows[0][2], scores=[float(score) for _, score, _ in rows])
     total = scored.count() if offset else 0  # past the last page, or nothing at all?
-    return Hits(total=total) if total else None
+    return Hits(total=total)
 
 
 class DatabaseBackend:
@@ -68,13 +71,12 @@ class DatabaseBackend:
         terms = words(query.text)
         if not terms:
             return {kind: Hits() for kind in query.kinds}
-        if connection.vendor == "postgresql":
-            self._set_threshold()
-            rank = self._rank_postgresql
-        else:
-            rank = self._rank_sqlite
+        variants = term_variants(terms)
+        rank = self._rank_postgresql if connection.vendor == "postgresql" else self._rank_sqlite
         return {
-            kind: rank(_visible(kind, query.viewer_id, query.genre, query.private), terms, query.offset, query.limit)
+            kind: rank(
+                _visible(kind, query.viewer_id, query.genre, query.private), terms, variants, query.offset, query.limit
+            )
             for kind in query.kinds
         }
 
@@ -94,54 +96,52 @@ class DatabaseBackend:
     # PostgreSQL
 
     @staticmethod
-    def _set_threshold() -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)", [str(WORD_SIMILARITY_THRESHOLD)]
-            )
-
-    @staticmethod
-    def _rank_postgresql(entries: QuerySet[SearchEntry], terms: list[str], offset: int, limit: int) -> Hits:
+    def _rank_postgresql(
+        entries: QuerySet[SearchEntry], terms: list[str], variants: dict[str, list[str]], offset: int, limit: int
+    ) -> Hits:
         text = " ".join(terms)
-        tsquery = " & ".join(f"{term}:*" for term in terms)
-
-        def ranked(matches: QuerySet[SearchEntry]) -> QuerySet[SearchEntry]:
-            return matches.annotate(
-                score=RawSQL(
-                    "ts_rank(search_searchentry.document, to_tsquery('simple', %s))",
-                    (tsquery,),
-                    output_field=FloatField(),
-                )
-                + TrigramWordSimilarity(Value(text), "folded")  # type: ignore[arg-type]
-                + Case(
-                    When(folded=text, then=Value(2.0)),
-                    When(folded__startswith=text, then=Value(0.5)),
-                    default=Value(0.0),
-                )
-                + _popularity() * Value(0.05)
-            )
-
-        every_word = entries.alias(
-            fts=RawSQL(
-                "search_searchentry.document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField()
-            )
-        ).filter(fts=True)
-        # No word matched as typed: look for typos. Only then, because a loose similarity over
-        # common words matches a large part of the catalog, slowly (docs/search.md).
-        return (
-            _page(ranked(every_word), offset, limit)
-            or _page(ranked(entries.filter(folded__trigram_word_similar=text)), offset, limit)
-            or Hits()
+        # Each word as a prefix, or one of the catalog's words it may be a typo of.
+        tsquery = " & ".join(
+            f"({' | '.join([f'{term}:*', *variants.get(term, [])])})" if term in variants else f"{term}:*"
+            for term in terms
         )
+        # Unqualified "document": inside the candidates' subqueries it is the subquery's own row.
+        matching = entries.alias(
+            fts=RawSQL("document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField())
+        ).filter(fts=True)
+        candidates = (
+            matching.order_by(*BY_POPULARITY)
+            .values("pk")[:CANDIDATES]
+            .union(
+                entries.filter(folded=text).order_by(*BY_POPULARITY).values("pk")[:CANDIDATES],
+                entries.filter(folded__startswith=text).order_by(*BY_POPULARITY).values("pk")[:CANDIDATES],
+            )
+        )
+        scored = SearchEntry.objects.filter(pk__in=candidates).annotate(
+            score=RawSQL("ts_rank(document, to_tsquery('simple', %s))", (tsquery,), output_field=FloatField())
+            + TrigramWordSimilarity(Value(text), "folded")  # type: ignore[arg-type]
+            + Case(
+                When(folded=text, then=Value(2.0)),
+                When(folded__startswith=text, then=Value(0.5)),
+                default=Value(0.0),
+            )
+            + _popularity() * Value(0.05)
+        )
+        return _page(scored, offset, limit)
 
     # SQLite
 
     @staticmethod
-    def _rank_sqlite(entries: QuerySet[SearchEntry], terms: list[str], offset: int, limit: int) -> Hits:
+    def _rank_sqlite(
+        entries: QuerySet[SearchEntry], terms: list[str], variants: dict[str, list[str]], offset: int, limit: int
+    ) -> Hits:
         text = " ".join(terms)
         every_word = Q()
         for term in terms:
-            every_word &= Q(folded__contains=term) | Q(context__contains=term)
+            any_form = Q()
+            for form in (term, *variants.get(term, [])):
+                any_form |= Q(folded__contains=form) | Q(context__contains=form)
+            every_word &= any_form
         scored = entries.filter(every_word).annotate(
             score=Case(
                 When(folded=text, then=Value(3.0)),
@@ -151,33 +151,4 @@ class DatabaseBackend:
             )
             + _popularity() * Value(0.05)
         )
-        found = _page(scored, offset, limit)
-        if found:
-            return found
-        return DatabaseBackend._fuzzy_sqlite(entries, terms, offset, limit)
-
-    @staticmethod
-    def _fuzzy_sqlite(entries: QuerySet[SearchEntry], terms: list[str], offset: int, limit: int) -> Hits:
-        """Typos: entries sharing a piece (three letters, two for short words) with each word, scored by closeness."""
-        shares = Q()
-        for term in terms:
-            size = 3 if len(term) > 4 else 2
-            pieces = {term[i : i + size] for i in range(max(1, len(term) - size + 1))}
-            shares_piece = Q()
-            for piece in pieces:
-                shares_piece |= Q(folded__contains=piece) | Q(context__contains=piece)
-            shares &= shares_piece
-        candidates = (
-            entries.filter(shares).order_by("-popularity").values_list("object_id", "folded", "context", "popularity")
-        )
-        scored = []
-        for pk, folded, context, popularity in candidates[:FUZZY_CANDIDATES]:
-            vocabulary = f"{folded} {context}".split()
-            closeness = [
-                max(difflib.SequenceMatcher(None, term, word).ratio() for word in vocabulary) for term in terms
-            ]
-            if min(closeness) >= FUZZY_RATIO:
-                scored.append((sum(closeness) / len(closeness) + math.log(popularity + 1) * 0.05, pk))
-        scored.sort(key=lambda hit: -hit[0])
-        page = scored[offset : offset + limit]
-        return Hits(ids=[pk for _, pk in page], total=len(scored), scores=[score for score, _ in page])
+        return _page(scored, offset, limit)

@@ -8,6 +8,7 @@ each other in a single query. Grouped results ask one query per kind in one
 """
 
 import logging
+import math
 import time
 from typing import Any
 
@@ -25,6 +26,11 @@ logger = logging.getLogger(__name__)
 # After a failed query, go straight to the database for this long before trying the cluster again.
 RETRY_AFTER_SECONDS = 15.0
 QUERY_TIMEOUT_SECONDS = 2.0
+# Totals are counted this far (the database backend ranks as many candidates): past it, nothing is scored
+# that cannot reach the page, and the API cannot page further anyway (offset up to 1 000, 50 a page).
+TOTAL_HITS_BOUND = 1050
+# ln(1 + popularity) * this = 0.5 * log10(1 + popularity).
+POPULARITY_BOOST = 0.5 / math.log(10)
 
 INDEX_SETTINGS: dict[str, Any] = {
     "analysis": {
@@ -44,8 +50,12 @@ _TEXT = {
     "analyzer": "folded",
     "fields": {"prefix": {"type": "text", "analyzer": "prefixes", "search_analyzer": "folded"}},
 }
+# Bumped with every change to the settings or mappings above and below: `search_bootstrap` (run at every
+# deploy) rebuilds the index behind the alias, with no downtime, when the live one was made by another version.
+MAPPING_VERSION = 2
 INDEX_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
+    "_meta": {"version": MAPPING_VERSION},
     "properties": {
         "kind": {"type": "keyword"},
         "object_id": {"type": "long"},
@@ -54,6 +64,9 @@ INDEX_MAPPINGS: dict[str, Any] = {
         "context": _TEXT,
         "genres": {"type": "keyword"},
         "popularity": {"type": "long"},
+        # The popularity again, left out when 0 (a rank feature must be positive): scored by a rank_feature
+        # query, which lets the engine skip what cannot make the page, where a function_score scores every match.
+        "popularity_rank": {"type": "rank_feature"},
         "public": {"type": "boolean"},
         "owner_id": {"type": "long"},
     },
@@ -65,7 +78,9 @@ def document_id(kind: str, object_id: int) -> str:
 
 
 def document_source(doc: Document) -> dict[str, Any]:
+    rank = {"popularity_rank": doc.popularity} if doc.popularity > 0 else {}
     return {
+        **rank,
         "kind": doc.kind,
         "object_id": doc.object_id,
         "name": doc.name,
@@ -131,22 +146,24 @@ def query_body(
     ]
     return {
         "query": {
-            "function_score": {
-                "query": {
-                    "bool": {
-                        "should": matches,
-                        "minimum_should_match": 1,
-                        "filter": _filters(kind, viewer_id, genre, private),
+            "bool": {
+                "must": [{"bool": {"should": matches, "minimum_should_match": 1}}],
+                # Adds 0.5 * log10(1 + popularity), as a function_score did, but only to what matched.
+                "should": [
+                    {
+                        "rank_feature": {
+                            "field": "popularity_rank",
+                            "log": {"scaling_factor": 1},
+                            "boost": POPULARITY_BOOST,
+                        }
                     }
-                },
-                "functions": [
-                    {"field_value_factor": {"field": "popularity", "modifier": "log1p", "missing": 0}, "weight": 0.5}
                 ],
-                "boost_mode": "sum",
+                "filter": _filters(kind, viewer_id, genre, private),
             }
         },
         "_source": ["kind", "object_id"],
-        "track_total_hits": True,
+        # Counted up to the last result the API can page to, like the database backend's total.
+        "track_total_hits": TOTAL_HITS_BOUND,
     }
 
 

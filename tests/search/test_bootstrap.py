@@ -12,6 +12,8 @@ from catalog.models import ArtistMembership, Track
 from catalog.services.albums import album_update
 from catalog.services.tracks import track_update
 from search.backends import Query, search_backend, search_backends_forget
+from search.backends.opensearch import MAPPING_VERSION
+from search.bootstrap import index_mapping_versions
 from search.catchup import index_catch_up
 from search.client import alias_name, opensearch_client
 from search.models import IndexSync, SearchEntry
@@ -78,6 +80,27 @@ def test_search_bootstrap_builds_the_index_when_only_the_index_is_missing(
     settings.SEARCH_BACKEND = "opensearch"
     assert not opensearch_client().indices.exists_alias(name=alias_name())
     assert _bootstrap() == "index built with 3 documents"
+    assert _bootstrap() == "search is in place: nothing to do"
+
+
+@pytest.mark.services
+def test_search_bootstrap_rebuilds_an_index_made_from_another_mapping(
+    settings: Any, publish: Callable[..., Track]
+) -> None:
+    settings.SEARCH_BACKEND = "opensearch"
+    track = publish("Harbour Song")
+    _bootstrap()
+    [old] = opensearch_client().indices.get_alias(name=alias_name())
+    # As a release before this mapping left it.
+    opensearch_client().indices.put_mapping(index=old, body={"_meta": {"version": MAPPING_VERSION - 1}})
+
+    assert _bootstrap() == "index built with 3 documents"
+
+    [new] = opensearch_client().indices.get_alias(name=alias_name())
+    assert new != old
+    assert index_mapping_versions() == {MAPPING_VERSION}
+    assert not opensearch_client().indices.exists(index=old)
+    assert _index_ids("harbour") == [track.pk]
     assert _bootstrap() == "search is in place: nothing to do"
 
 

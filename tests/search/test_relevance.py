@@ -7,6 +7,7 @@ import pytest
 from accounts.models import User
 from catalog.models import Track
 from search.selectors import search_results
+from tests.catalog.factories import TrackFactory
 
 KINDS = ("track", "artist", "album")
 
@@ -88,3 +89,30 @@ def test_nothing_typed_finds_nothing(catalog: None, reindex: Callable[[], None],
     reindex()
     for text in ("", "   ", "!!!"):
         assert search_results(text=text, viewer=stranger, kinds=KINDS)["track"].total == 0
+
+
+@pytest.fixture
+def metallic_dawn(publish: Callable[..., Track]) -> None:
+    anvil = publish("Anvil", artist="Metallic Dawn", album="Iron Sky", plays=40)
+    TrackFactory(title="Forge", album=anvil.album, play_count=30)
+    publish("Night Bus", artist="The Late Riders", album="Night Bus", plays=20)
+    publish("Dawn Chorus", artist="Birdsong", plays=10)
+
+
+def test_two_letters_swapped_count_as_one_typo(
+    metallic_dawn: None, reindex: Callable[[], None], stranger: User
+) -> None:
+    reindex()
+    # "dwan" is "dawn" with two letters swapped: one typo, as "metalic" is one letter short of "metallic".
+    assert _names("metalic dwan", stranger, "artist") == ["Metallic Dawn"]
+    assert _names("metalic dwan", stranger, "album") == ["Iron Sky"]
+    assert sorted(_names("metalic dwan", stranger, "track")) == ["Anvil", "Forge"]
+
+
+def test_a_swap_in_a_short_word_still_finds_it(
+    metallic_dawn: None, reindex: Callable[[], None], stranger: User
+) -> None:
+    reindex()
+    assert _names("nigth bus", stranger, "track") == ["Night Bus"]
+    assert _names("night bsu", stranger, "album") == ["Night Bus"]
+    assert _names("late ridres", stranger, "artist") == ["The Late Riders"]

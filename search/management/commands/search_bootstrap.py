@@ -9,7 +9,8 @@ from search.bootstrap import search_bootstrap
 class Command(BaseCommand):
     help = (
         "Make what search needs exist, after migrate: write the entries if they miss searchable rows and, with"
-        " OpenSearch, build the index behind the alias if it is missing or empty. Changes nothing that is there."
+        " OpenSearch, build the index behind the alias if it is missing or empty, or rebuild it with no downtime"
+        " if it was made from another mapping. Changes nothing else that is there."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
