@@ -104,3 +104,21 @@ def term_variants(terms: list[str]) -> dict[str, list[str]]:
         )
         variants[term] = [word for _, word in scored[:MAX_EXPANSIONS]]
     return variants
+
+
+def term_completions(terms: list[str]) -> dict[str, list[str] | None]:
+    """For each typed word, the catalog's words that start with it (itself included when it is one).
+
+    ``None`` when more than ``MAX_EXPANSIONS`` do (a word of a letter or two): the caller then matches
+    it as a prefix. Looking words up as whole words lets a full-text index read one posting list per
+    word, where a prefix makes it gather every word that starts so before it can skip anything.
+    """
+    completions: dict[str, list[str] | None] = {}
+    for term in dict.fromkeys(terms):
+        found = list(
+            SearchWord.objects.filter(word__startswith=term)
+            .order_by("word")
+            .values_list("word", flat=True)[: MAX_EXPANSIONS + 1]
+        )
+        completions[term] = found if len(found) <= MAX_EXPANSIONS else None
+    return completions

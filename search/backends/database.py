@@ -21,16 +21,18 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast, Ln
+from django.db.models.functions import Cast, Collate, Ln
 
 from search.backends import Hits, PrivateIds, Query
 from search.models import SearchEntry
 from search.text import words
-from search.vocabulary import term_variants
+from search.vocabulary import term_completions, term_variants
 
-# Of each way of matching (any, exact name, name prefix), at most this many entries are ranked: every page
-# the API can reach (offset up to 1 000, 50 a page) is ranked in full, and a total past it reads as this bound.
-CANDIDATES = 1050
+# Of each way of matching (any, exact name, name prefix), this many past the page asked for are ranked:
+# the most popular of each. Totals are counted up to the deepest the API pages (offset 1 000, 50 a page).
+CANDIDATE_MARGIN = 100
+TOTAL_BOUND = 1050
+MATCHES_SORTED = 10_000
 BY_POPULARITY = ("-popularity", "object_id")
 
 
@@ -72,9 +74,20 @@ class DatabaseBackend:
         if not terms:
             return {kind: Hits() for kind in query.kinds}
         variants = term_variants(terms)
-        rank = self._rank_postgresql if connection.vendor == "postgresql" else self._rank_sqlite
+        if connection.vendor == "postgresql":
+            tsquery = self._tsquery(terms, variants)
+            return {
+                kind: self._rank_postgresql(
+                    _visible(kind, query.viewer_id, query.genre, query.private),
+                    terms,
+                    tsquery,
+                    query.offset,
+                    query.limit,
+                )
+                for kind in query.kinds
+            }
         return {
-            kind: rank(
+            kind: self._rank_sqlite(
                 _visible(kind, query.viewer_id, query.genre, query.private), terms, variants, query.offset, query.limit
             )
             for kind in query.kinds
@@ -96,29 +109,26 @@ class DatabaseBackend:
     # PostgreSQL
 
     @staticmethod
+    def _tsquery(terms: list[str], variants: dict[str, list[str]]) -> str:
+        """Each word as the catalog's words that start with it, or as a prefix when too many do, or a typo of."""
+        completions = term_completions(terms)
+        groups = []
+        for term in terms:
+            forms = completions.get(term) or [f"{term}:*"]  # none: the vocabulary may lag; a prefix costs nothing then
+            groups.append(" | ".join(dict.fromkeys([*forms, *variants.get(term, [])])))
+        return " & ".join(f"({group})" for group in groups)
+
+    @staticmethod
     def _rank_postgresql(
-        entries: QuerySet[SearchEntry], terms: list[str], variants: dict[str, list[str]], offset: int, limit: int
+        entries: QuerySet[SearchEntry], terms: list[str], tsquery: str, offset: int, limit: int
     ) -> Hits:
         text = " ".join(terms)
-        # Each word as a prefix, or one of the catalog's words it may be a typo of.
-        tsquery = " & ".join(
-            f"({' | '.join([f'{term}:*', *variants.get(term, [])])})" if term in variants else f"{term}:*"
-            for term in terms
-        )
-        # Unqualified "document": inside the candidates' subqueries it is the subquery's own row.
+        # Unqualified "document": inside the subqueries it is the subquery's own row.
         matching = entries.alias(
             fts=RawSQL("document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField())
         ).filter(fts=True)
-        candidates = (
-            matching.order_by(*BY_POPULARITY)
-            .values("pk")[:CANDIDATES]
-            .union(
-                entries.filter(folded=text).order_by(*BY_POPULARITY).values("pk")[:CANDIDATES],
-                entries.filter(folded__startswith=text).order_by(*BY_POPULARITY).values("pk")[:CANDIDATES],
-            )
-        )
-        scored = SearchEntry.objects.filter(pk__in=candidates).annotate(
-            score=RawSQL("ts_rank(document, to_tsquery('simple', %s))", (tsquery,), output_field=FloatField())
+        score = (
+            RawSQL("ts_rank(document, to_tsquery('simple', %s))", (tsquery,), output_field=FloatField())
             + TrigramWordSimilarity(Value(text), "folded")  # type: ignore[arg-type]
             + Case(
                 When(folded=text, then=Value(2.0)),
@@ -127,7 +137,43 @@ class DatabaseBackend:
             )
             + _popularity() * Value(0.05)
         )
-        return _page(scored, offset, limit)
+        wanted = offset + limit + CANDIDATE_MARGIN
+
+        def most_popular(these: QuerySet[SearchEntry], *, by_index: bool = True) -> QuerySet[SearchEntry]:
+            # popularity + 0 cannot be read from the popularity index: the matches are read from the
+            # full-text index instead, and sorted.
+            popularity = F("popularity") if by_index else F("popularity") + 0
+            return (
+                these.annotate(score=score)
+                .order_by(popularity.desc(), "object_id")
+                .values_list("object_id", "score", "popularity")[:wanted]  # type: ignore[return-value]
+            )
+
+        # How many match, counted as far as MATCHES_SORTED: fewer, and the most popular are taken by sorting
+        # them all, read from the kind's full-text index; more, and by walking the popularity index until
+        # enough match, which at that share of the kind takes at most wanted * kind / MATCHES_SORTED rows.
+        # Left to its estimates, the planner takes the walk for matches a thousand times rarer.
+        matched = matching.values("pk")[:MATCHES_SORTED].count()
+        if not matched:
+            return Hits()
+
+        # One round trip: the most popular matches, the most popular exact names, and the shortest names
+        # that start with the query. The name index (C collation) reads both in order and stops.
+        names = entries.alias(name_c=Collate("folded", "C"))
+        starting = (
+            names.filter(name_c__gte=text, name_c__lt=text[:-1] + chr(ord(text[-1]) + 1))
+            .annotate(score=score)
+            .order_by("name_c", *BY_POPULARITY)
+            .values_list("object_id", "score", "popularity")[:wanted]
+        )
+        lists = most_popular(matching, by_index=matched >= MATCHES_SORTED).union(
+            most_popular(names.filter(name_c=text)), starting, all=True
+        )
+        rows: list[tuple[int, float, int]] = list(lists)  # type: ignore[arg-type]
+        found = {pk: (float(hit_score), popularity) for pk, hit_score, popularity in rows}
+        matched = max(matched, len(found))
+        ranked = sorted(found.items(), key=lambda hit: (-hit[1][0], -hit[1][1], hit[0]))[offset : offset + limit]
+        return Hits(ids=[pk for pk, _ in ranked], total=min(matched, TOTAL_BOUND), scores=[sc for _, (sc, _) in ranked])
 
     # SQLite
 

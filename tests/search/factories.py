@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from search.models import RecentSearch, SearchEntry
 from search.text import fold
+from search.vocabulary import words_add
 from tests.accounts.factories import UserFactory
 
 
@@ -17,6 +18,12 @@ class SearchEntryFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Entry {n}")
     folded = factory.LazyAttribute(lambda entry: fold(entry.name))
     popularity = 0
+
+    @factory.post_generation
+    def vocabulary(self: SearchEntry, create: bool, extracted: object, **kwargs: object) -> None:
+        """Its words join the vocabulary, as entries_write does."""
+        if create:
+            words_add([self.folded, self.context])
 
 
 class RecentSearchFactory(factory.django.DjangoModelFactory):
