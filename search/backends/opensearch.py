@@ -134,7 +134,6 @@ def query_body(
                 "prefix_length": 1,
             }
         },
-        {"multi_match": {"query": folded, "fields": ["name^2", "context"], "type": "cross_fields", "operator": "and"}},
         {
             "multi_match": {
                 "query": folded,
