@@ -321,6 +321,13 @@ ODD_PATHS = {
     "a slash first": "/s/{e}/{c}/{sig}/{scope}/aac_160.m4a",
     "a bitrate inside a name": "/s/{e}/{c}/{sig}/{scope}hls/xmaster_1600.txt",
     "bitrates at the cap": "/s/{e}/{c}/{sig}/{scope}hls/aac_{c}/master_{c}.txt",
+    # The edge compares bitrates digit by digit (nginx has no numbers): around the cap of 160.
+    "a bitrate just below the cap": "/s/{e}/{c}/{sig}/{scope}hls/aac_159/index.m3u8",
+    "a bitrate just above the cap": "/s/{e}/{c}/{sig}/{scope}hls/aac_161/index.m3u8",
+    "a bitrate above the cap in its middle digit": "/s/{e}/{c}/{sig}/{scope}hls/aac_170/index.m3u8",
+    "a bitrate of more digits": "/s/{e}/{c}/{sig}/{scope}aac_1000.m4a",
+    "a bitrate of fewer digits after zeros": "/s/{e}/{c}/{sig}/{scope}hls/aac_00064/index.m3u8",
+    "a bitrate at the cap after zeros": "/s/{e}/{c}/{sig}/{scope}hls/master_000{c}.m3u8",
     "expired and tampered": "/s/1/{c}/{bad}/{scope}aac_160.m4a",
 }
 
