@@ -90,3 +90,13 @@ def test_the_path_regex_refuses_what_verify_refuses(rest):
     (regex,) = _conditions("edge_rest")
 
     assert bool(regex.search(rest)) == (_refused(160, rest) == "The URL names no file in its folder.")
+
+
+def test_the_signature_is_compared_through_an_hmac_of_each_side():
+    """nginx's `if` stops at the first differing byte: comparing HMACs of both sides keeps the time uninformative."""
+    text = CONF.read_text()
+    (left, right) = re.findall(r"if \(\$(\w+) != \$(\w+)\) \{\s*set \$edge_refused signature;", text)[0]
+    hmacs = dict(re.findall(r"set_hmac_sha256 \$(\w+) \$edge_signing_key \"compare \$(\w+)\";", text))
+
+    assert {hmacs.get(left), hmacs.get(right)} == {"edge_expected", "edge_given"}
+    assert "set_encode_base64url $edge_expected $edge_mac;" in text
