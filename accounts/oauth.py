@@ -1,12 +1,13 @@
 """OAuth2 as django-oauth-toolkit does it, with the project's rules on top."""
 
-import hashlib
 import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
 from oauth2_provider.models import AccessToken
 from oauth2_provider.oauth2_validators import OAuth2Validator
+
+from accounts.bearer import access_token_cached, access_token_remember, token_checksum
 
 LOOPBACK_NAMES = frozenset({"localhost"})
 
@@ -30,18 +31,24 @@ def redirect_uri_acceptable(uri: str) -> bool:
 
 class Validator(OAuth2Validator):
     def _load_access_token(self, token: str) -> AccessToken | None:
-        """Loads a bearer token's user with their profile (plan, preferences) in the same query.
+        """Loads a bearer token's user with their profile (plan, preferences) in the same query, or from the cache.
 
         A stream grant reads the profile on every call; without this it costs a
-        query of its own. ``tests/streaming/test_stream.py`` counts the queries, so
-        a toolkit upgrade that renames the hook shows there.
+        query of its own. The loaded token is cached (``accounts/bearer.py``).
+        ``tests/streaming/test_stream.py`` counts the queries, so a toolkit
+        upgrade that renames the hook shows there.
         """
-        checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-        return (
-            AccessToken.objects.select_related("application", "user", "user__profile")
-            .filter(token_checksum=checksum)
-            .first()
-        )
+        checksum = token_checksum(token)
+        access = access_token_cached(checksum)
+        if access is None:
+            access = (
+                AccessToken.objects.select_related("application", "user", "user__profile")
+                .filter(token_checksum=checksum)
+                .first()
+            )
+            if access is not None:
+                access_token_remember(access)
+        return access
 
     def validate_redirect_uri(self, client_id: str, redirect_uri: str, request: Any, *args: Any, **kwargs: Any) -> bool:
         """Also for applications registered before the rule, or by staff in the admin."""

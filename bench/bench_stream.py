@@ -56,6 +56,7 @@ import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -616,6 +617,122 @@ def throughput_phase(url: Url, *, requests: int, concurrency: int, seconds: floa
 
 
 @dataclass
+class WrkRun:
+    """One wrk run against one URL: what it reports, and the CPU the servers spent meanwhile."""
+
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    not_ok: int
+    errors: str
+    cpu: dict[str, float] = field(default_factory=dict)
+
+
+def wrk_binary() -> str | None:
+    return shutil.which("wrk")
+
+
+def _wrk_ms(text: str, label: str) -> float:
+    """A latency line of ``wrk --latency`` ("50%  1.23ms") in milliseconds."""
+    match = re.search(rf"^\s*{re.escape(label)}\s+([0-9.]+)(us|ms|s)\b", text, re.M)
+    if match is None:
+        return math.nan
+    return float(match[1]) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[match[2]]
+
+
+def wrk_run(url: Url, path: str, *, token: str, connections: int, seconds: float, meter: CpuMeter) -> WrkRun:
+    """``wrk`` for ``seconds`` (a bounded run) with ``connections`` keep-alive connections on two threads."""
+    command = [
+        wrk_binary() or "wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
+        "--timeout", "10s", *(["-H", f"Authorization: Bearer {token}"] if token else []),
+        f"http://{url.host}:{url.port}{path}",
+    ]  # fmt: skip
+    with meter:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30, check=False)
+    cpu = meter.used
+    if done.returncode != 0:
+        raise BenchError(f"wrk failed ({done.returncode}): {done.stderr.strip()[:300]}")
+    text = done.stdout
+    total = re.search(r"^\s*(\d+) requests in ([0-9.]+)(ms|s|m)", text, re.M)
+    rps = re.search(r"^Requests/sec:\s+([0-9.]+)", text, re.M)
+    if total is None or rps is None:
+        raise BenchError(f"could not read wrk's report:\n{text}")
+    elapsed = float(total[2]) * {"ms": 0.001, "s": 1.0, "m": 60.0}[total[3]]
+    not_ok = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+    errors = re.search(r"Socket errors:.*$", text, re.M)
+    return WrkRun(
+        requests=int(total[1]),
+        seconds=elapsed,
+        rps=float(rps[1]),
+        p50_ms=_wrk_ms(text, "50%"),
+        p99_ms=_wrk_ms(text, "99%"),
+        not_ok=int(not_ok[1]) if not_ok else 0,
+        errors=errors[0] if errors else "",
+        cpu=cpu,
+    )
+
+
+def grant_phase(
+    app: Url,
+    stream_path: str,
+    token: str,
+    *,
+    concurrency: list[int],
+    rounds: int,
+    seconds: float,
+    meter: Callable[[], CpuMeter],
+) -> dict[int, tuple[list[WrkRun], list[WrkRun]]]:
+    """/healthz and the stream grant in turn, ``rounds`` times at each concurrency: (healthz runs, grant runs)."""
+    runs: dict[int, tuple[list[WrkRun], list[WrkRun]]] = {}
+    for connections in concurrency:
+        wrk_run(app, stream_path, token=token, connections=connections, seconds=1, meter=meter())  # warms every thread
+        healthz, grants = [], []
+        for _ in range(rounds):
+            healthz.append(wrk_run(app, "/healthz", token="", connections=connections, seconds=seconds, meter=meter()))
+            grants.append(
+                wrk_run(app, stream_path, token=token, connections=connections, seconds=seconds, meter=meter())
+            )
+        runs[connections] = (healthz, grants)
+    return runs
+
+
+def print_grant_phase(runs: dict[int, tuple[list[WrkRun], list[WrkRun]]], *, seconds: float, rounds: int) -> None:
+    print()
+    print(
+        f"3. the stream grant next to /healthz in the same gunicorn: wrk, 2 threads, keep-alive, "
+        f"{rounds} rounds of {seconds:g} s each, in turn"
+    )
+    print(f"  {'':<36} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'app CPU ms/req':>15}  rounds req/s")
+    for connections, (healthz, grants) in runs.items():
+        rates = {}
+        for label, group in [
+            (f"GET /healthz, {connections} connections", healthz),
+            (f"stream grant, {connections} connections", grants),
+        ]:
+            count = sum(run.requests for run in group)
+            elapsed = sum(run.seconds for run in group)
+            rps = count / elapsed if elapsed else math.nan
+            app_cpu = sum(run.cpu.get("app", 0.0) for run in group)
+            rates[label] = rps
+            p50 = statistics.median(run.p50_ms for run in group)
+            p99 = max(run.p99_ms for run in group)
+            spread = " ".join(f"{run.rps:.0f}" for run in group)
+            per_request = 1000 * app_cpu / max(count, 1)
+            print(f"  {label:<36} {count:9d} {rps:9.1f} {p50:8.2f} {p99:8.2f} {per_request:15.3f}  {spread}")
+            bad = sum(run.not_ok for run in group)
+            if bad:
+                print(f"  ! {bad} answers were not 2xx")
+            for run in group:
+                if run.errors:
+                    print(f"  ! {run.errors}")
+        healthz_rps, grant_rps = rates.values()
+        measured = ratio(grant_rps, healthz_rps)
+        print(f"  grant / healthz at {connections} connections: req/s {measured} (goal: 0.50x or more)")
+
+
+@dataclass
 class Servers:
     scratch: Path
     app: subprocess.Popen[bytes] | None = None
@@ -885,6 +1002,11 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=20, help="clients in each throughput round")
     parser.add_argument("--rounds", type=int, default=5, help="throughput rounds, nginx static and edge in turn")
     parser.add_argument("--phase-seconds", type=float, default=60, help="deadline of each phase")
+    parser.add_argument("--grant-seconds", type=float, default=5, help="length of each wrk run of section 3")
+    parser.add_argument("--grant-rounds", type=int, default=2, help="wrk runs of /healthz and the grant, in turn")
+    parser.add_argument(
+        "--grant-concurrency", default="8,32", help="wrk connections for section 3, comma-separated (default 8,32)"
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument(
@@ -892,9 +1014,25 @@ def main() -> None:
     )
     parser.add_argument("--seed-timeout", type=float, default=1800, help="deadline of seed_demo, when it is needed")
     args = parser.parse_args()
-    for name in ("listeners", "starts", "samples", "requests", "concurrency", "rounds", "workers", "threads"):
+    for name in (
+        "listeners",
+        "starts",
+        "samples",
+        "requests",
+        "concurrency",
+        "rounds",
+        "workers",
+        "threads",
+        "grant_rounds",
+    ):
         if getattr(args, name) < 1:
-            parser.error(f"--{name} must be at least 1")
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    try:
+        args.grant_concurrency = [int(part) for part in args.grant_concurrency.split(",")]
+    except ValueError:
+        parser.error("--grant-concurrency takes numbers separated by commas, such as 8,32")
+    if not 0 < args.grant_seconds <= 60 or min(args.grant_concurrency) < 1:
+        parser.error("--grant-seconds must be between 0 and 60, and every --grant-concurrency at least 1")
 
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
@@ -965,6 +1103,19 @@ def measure(args: argparse.Namespace, env: dict[str, str], servers: Servers) -> 
     crowd_edge = first_byte_phase(edge, expect=206, meter=meter(), **crowd)
     crowd_start = stream_start_phase(app, stream_path, token, meter=meter(), **crowd)
 
+    grants = None
+    if wrk_binary() is not None:
+        note(f"measuring: the grant next to /healthz with wrk, {args.grant_rounds} rounds at {args.grant_concurrency}")
+        grants = grant_phase(
+            app,
+            stream_path,
+            token,
+            concurrency=args.grant_concurrency,
+            rounds=args.grant_rounds,
+            seconds=args.grant_seconds,
+            meter=meter,
+        )
+
     note(f"measuring: throughput, {args.rounds} rounds of nginx static then edge")
     load = {"requests": args.requests, "concurrency": args.concurrency, "seconds": seconds, "size": size}
     static_rounds, edge_rounds = [], []
@@ -1023,6 +1174,11 @@ def measure(args: argparse.Namespace, env: dict[str, str], servers: Servers) -> 
             static_first.samples,
         )
         print_phase_notes([("stream start", start), ("edge alone", edge_first), ("nginx static", static_first)])
+        if start is crowd_start:
+            print(
+                f"  first audio byte with {args.listeners} listeners at once: "
+                f"p99 {percentile(start.samples, 99) * 1000:.1f} ms (goal: 100 ms or less)"
+            )
 
     print()
     print(
@@ -1045,6 +1201,12 @@ def measure(args: argparse.Namespace, env: dict[str, str], servers: Servers) -> 
     if any(status != "HIT" for status in edge_load.cache):
         print(f"  ! edge X-Cache-Status: {cache_counts(edge_load)}")
     print_phase_notes([("edge", edge_load), ("nginx static", static_load)])
+
+    if grants is None:
+        print()
+        print("3. the stream grant next to /healthz: skipped, wrk is not installed (apt-get install wrk)")
+    else:
+        print_grant_phase(grants, seconds=args.grant_seconds, rounds=args.grant_rounds)
 
 
 if __name__ == "__main__":

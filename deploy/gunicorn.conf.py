@@ -13,8 +13,11 @@ graceful_timeout = 30
 # 60 s): the client side must be the one to close an idle connection. Closed here first, a request
 # the client sent on it at that moment meets a reset (at 500 listeners, several a minute).
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", 75))
-max_requests = 5000
-max_requests_jitter = 500
+# A worker is replaced after this many requests, against slow leaks. At 5,000 a busy worker
+# (thousands of stream grants a second) restarted every few seconds, and each restart showed
+# as a slow request in the benchmarks; a million takes minutes even at full load.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1_000_000))
+max_requests_jitter = max_requests // 10
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # No runtime control socket: nothing here uses it, and every instance on a machine would share its default path.

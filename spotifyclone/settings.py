@@ -191,6 +191,10 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "spotifyclone"}}
+# Each process keeps its own copy of the hot rows every request reads (core/hotcache.py: the tokens,
+# the tracks' stream info) at most this many seconds: how long another process may act on a row
+# after it changed.
+HOT_CACHE_LOCAL_SECONDS = env.float("HOT_CACHE_LOCAL_SECONDS", default=5.0)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Celery: eager (in-process) by default, workers on Redis from REDIS_URL or

@@ -8,13 +8,14 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    # Early: URLs are tried in order, and the API's are the most requested (a stream grant per track).
+    path("api/v1/", include("spotifyclone.api.urls")),
     path("accounts/", include("accounts.urls")),
     path("studio/", include("catalog.urls")),
     path("", include("search.urls")),
     path("", include("streaming.urls")),
     path("", include("playlists.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("spotifyclone.api.urls")),
 ]
 
 if settings.STORAGE_BACKEND == "filesystem":

@@ -2,8 +2,10 @@
 
 
 def media_cache_key(track_id: int) -> str:
-    """The cache key of a track's current renditions, dropped whenever they change."""
-    return f"stream:media:{track_id}"
+    """The cache key of a track's stream info (who may stream it, its current renditions), dropped when they change."""
+    # The name says what the value holds: a release that changes it names it anew, so that
+    # it never reads what the release before cached under the old name.
+    return f"stream:info:{track_id}"
 
 
 def hls_master_name(cap: int) -> str:

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from catalog.access import tracks_visible_to
-from catalog.models import Track
+from catalog.models import Album, Track
+from core.hotcache import hot_get, hot_set
 from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
 from streaming.models import Device, Play, PlaybackState, TrackMedia
@@ -50,23 +50,36 @@ class StreamGrant:
     play_token: str
 
 
-def _media(track_id: int) -> dict[str, Any] | None:
-    """The track's current renditions, from the cache when it has them (hot data)."""
+def _stream_info(track_id: int) -> dict[str, Any] | None:
+    """What every grant of the track reads: whether anyone may stream it, and its current renditions.
+
+    Hot data, kept in the hot cache (``core/hotcache.py``) and forgotten when
+    the track, its album or its renditions change (``subscribers.py``).
+    ``None`` for no such track.
+    """
     key = media_cache_key(track_id)
-    info: dict[str, Any] | None = cache.get(key)
+    info: dict[str, Any] | None = hot_get(key)
     if info is None:
-        media = TrackMedia.objects.filter(track_id=track_id).first()
-        if media is None:
+        track = Track.objects.filter(pk=track_id).values("status", "explicit", "album__status").first()
+        if track is None:
             return None
+        media = TrackMedia.objects.filter(track_id=track_id).first()
         info = {
-            "folder": media.folder,
-            "codec": media.codec,
-            "bitrates": media.bitrates,
-            "duration_ms": media.duration_ms,
-            "loudness_lufs": media.loudness_lufs,
-            "true_peak_dbtp": media.true_peak_dbtp,
+            "public": track["status"] == Track.Status.READY and track["album__status"] == Album.Status.PUBLISHED,
+            "ready": track["status"] == Track.Status.READY,
+            "explicit": track["explicit"],
+            "media": None
+            if media is None
+            else {
+                "folder": media.folder,
+                "codec": media.codec,
+                "bitrates": media.bitrates,
+                "duration_ms": media.duration_ms,
+                "loudness_lufs": media.loudness_lufs,
+                "true_peak_dbtp": media.true_peak_dbtp,
+            },
         }
-        cache.set(key, info, MEDIA_CACHE_SECONDS)
+        hot_set(key, info, MEDIA_CACHE_SECONDS)
     return info
 
 
@@ -75,14 +88,16 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
 
     Raises Track.DoesNotExist when the user may not see it, TrackNotReadyError
     when it has nothing to stream yet, PermissionDenied when it is not for them.
+    A published track's grant runs no query once its stream info is cached;
+    an unpublished one asks the database who may see it (its artist's members).
     """
-    track = tracks_visible_to(user).filter(pk=track_id).values("status", "explicit").first()
-    if track is None:
+    info = _stream_info(track_id)
+    if info is None or (not info["public"] and not tracks_visible_to(user).filter(pk=track_id).exists()):
         raise Track.DoesNotExist(track_id)
     profile = user.profile
-    if track["explicit"] and not profile.explicit_content:
+    if info["explicit"] and not profile.explicit_content:
         raise ExplicitBlocked("This track is explicit, and explicit content is off in your settings.")
-    media = _media(track_id) if track["status"] == Track.Status.READY else None
+    media = info["media"] if info["ready"] else None
     if media is None:
         raise TrackNotReadyError(track_id)
     wanted = profile.stream_bitrate

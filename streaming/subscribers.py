@@ -1,12 +1,24 @@
-"""What streaming does when the catalog announces something (``catalog/events.py``).
+"""What streaming does when the catalog announces something (``catalog/events.py``) or its rows change.
 
 Subscribed in ``StreamingConfig.ready``. Each handler runs inside the
 catalog's transaction and only queues a task through the outbox, sent after
-commit (the delivery rule of ``core/events.py``).
+commit (the delivery rule of ``core/events.py``), or forgets cached stream
+info after commit: a grant must not go on offering a track that was
+unpublished, deleted or marked explicit, or renditions that were replaced.
 """
 
-from catalog.events import TrackDeleting, TrackReprocessRequested, TrackUploaded
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from catalog.events import CatalogRowsChanged, TrackDeleting, TrackReprocessRequested, TrackUploaded
+from catalog.models import Album, Track
 from core.events import subscribe
+from core.hotcache import hot_forget
+from streaming.models import TrackMedia
+from streaming.names import media_cache_key
 from streaming.services.renditions import renditions_delete_later, track_transcode_later
 
 
@@ -22,7 +34,39 @@ def renditions_of_deleted(event: TrackDeleting) -> None:
     renditions_delete_later(track_id=event.track_id)
 
 
+def _stream_info_forget(track_ids: Iterable[int]) -> None:
+    keys = [media_cache_key(track_id) for track_id in track_ids]
+    transaction.on_commit(lambda: hot_forget(*keys))
+
+
+def stream_info_of_rows(event: CatalogRowsChanged) -> None:
+    if event.kind == "track":
+        _stream_info_forget(event.ids)
+    elif event.kind == "album":
+        _stream_info_forget(Track.objects.filter(album_id__in=event.ids).values_list("pk", flat=True))
+
+
+def _track_changed(sender: Any, instance: Track, **kwargs: Any) -> None:
+    _stream_info_forget([instance.pk])
+
+
+def _album_changed(sender: Any, instance: Album, created: bool = False, **kwargs: Any) -> None:
+    if not created:  # a deleted album's tracks go with it, each with a signal of its own
+        _stream_info_forget(Track.objects.filter(album_id=instance.pk).values_list("pk", flat=True))
+
+
+def _media_changed(sender: Any, instance: TrackMedia, **kwargs: Any) -> None:
+    _stream_info_forget([instance.track_id])
+
+
 def subscribe_all() -> None:
     subscribe(TrackUploaded, transcode_uploaded)
     subscribe(TrackReprocessRequested, transcode_again)
     subscribe(TrackDeleting, renditions_of_deleted)
+    subscribe(CatalogRowsChanged, stream_info_of_rows)
+    for signal in (post_save, post_delete):
+        signal.connect(_track_changed, sender=Track, dispatch_uid=f"streaming_stream_info_track_{signal is post_save}")
+        signal.connect(
+            _media_changed, sender=TrackMedia, dispatch_uid=f"streaming_stream_info_media_{signal is post_save}"
+        )
+    post_save.connect(_album_changed, sender=Album, dispatch_uid="streaming_stream_info_album")

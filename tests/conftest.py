@@ -15,6 +15,7 @@ from accounts.models import User
 from catalog.models import Artist, ArtistMembership
 from catalog.services.artists import artist_create
 from catalog.synth import audio_synthesise
+from core.hotcache import hot_forget_here
 from search.backends import search_backends_forget
 from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
@@ -137,6 +138,7 @@ def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFa
     settings.SEARCH_INDEX_PREFIX = f"{SEARCH_INDEX_RUN}-{uuid.uuid4().hex[:12]}"
     search_backends_forget()
     cache.clear()
+    hot_forget_here()
 
 
 @pytest.fixture(autouse=True)

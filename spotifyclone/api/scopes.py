@@ -30,6 +30,7 @@ from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.scopes import BaseScopes
 from rest_framework.request import Request
 
+from accounts.bearer import access_token_of
 from core.scopes import GRANTED_ATTRIBUTE, InsufficientScope
 
 # The scopes a listener may grant, in the words the consent page shows them.
@@ -85,7 +86,8 @@ class ScopedOAuth2Authentication(OAuth2Authentication):
     """Bearer tokens, held to the scopes their listener granted (see the module's docstring)."""
 
     def authenticate(self, request: Request) -> tuple[Any, Any] | None:
-        authenticated = super().authenticate(request)
+        cached = access_token_of(request._request)
+        authenticated = (cached.user, cached) if cached is not None else super().authenticate(request)
         if authenticated is None:
             return None
         user, token = authenticated

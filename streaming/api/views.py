@@ -1,18 +1,31 @@
-from typing import cast
+import functools
+from typing import Any, cast
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, generics, permissions, status
+from rest_framework import exceptions, generics, permissions, status, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.bearer import access_token_allows, access_token_of
 from accounts.models import User
 from catalog.models import Track
-from streaming.api.serializers import PlayAcceptedSerializer, PlayReportSerializer, PlaySerializer, StreamSerializer
+from core.counters import rate_check
+from streaming.api.serializers import (
+    PlayAcceptedSerializer,
+    PlayReportSerializer,
+    PlaySerializer,
+    StreamSerializer,
+    stream_body,
+)
 from streaming.edges import local_edge_base, viewer_country
 from streaming.models import Play
-from streaming.selectors import TrackNotReadyError, play_history, stream_grant
+from streaming.selectors import StreamGrant, TrackNotReadyError, play_history, stream_grant
 from streaming.services.plays import PlayRefusedError, play_report_accept
 
 
@@ -22,6 +35,46 @@ class TrackNotReady(exceptions.APIException):
     default_detail = "The track is still being processed."
 
 
+def _grant(request: HttpRequest, user: User, pk: int) -> StreamGrant:
+    country = viewer_country(request, profile_country=str(user.profile.country or ""))
+    return stream_grant(track_id=pk, user=user, country=country, local_base=local_edge_base(request))
+
+
+def _warm_grant(request: HttpRequest, pk: int) -> HttpResponse | None:
+    """The grant for a bearer token the cache holds, answered without DRF; ``None`` to go DRF's way.
+
+    A player asks for a grant at every track, so this is the API's busiest
+    request, and DRF's machinery (its request, negotiation, permission and
+    throttle objects, its renderer) cost more than the grant itself. This
+    checks the same things the same way: the token (``accounts.bearer``), the
+    ``streaming`` scope, the listener's rate under the key and allowance of
+    the API's user throttle, then ``stream_grant``. It answers only a grant;
+    anything else (no token in the cache, another scope, a throttled
+    listener, a track they may not stream) goes to ``StreamView``, which
+    answers it, errors included, in the API's one shape.
+    """
+    if request.method != "GET":
+        return None
+    access = access_token_of(request)
+    if access is None or access.user is None or not access_token_allows(access, "streaming"):
+        return None
+    try:
+        grant = _grant(request, access.user, pk)
+    except (Track.DoesNotExist, TrackNotReadyError, PermissionDenied):
+        return None
+    throttle = throttling.UserRateThrottle()  # the API's user allowance (DEFAULT_THROTTLE_RATES["user"])
+    limit, period = throttle.parse_rate(throttle.rate)
+    if limit is not None and period is not None:
+        key = throttle.cache_format % {"scope": throttle.scope, "ident": access.user.pk}
+        if not rate_check(key, limit=limit, period=period, now=throttle.timer()).allowed:
+            return None
+    response = JsonResponse(stream_body(grant), json_dumps_params={"ensure_ascii": False, "separators": (",", ":")})
+    response["Cache-Control"] = "private, no-store"
+    response["Allow"] = "GET, HEAD, OPTIONS"
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
 class StreamView(APIView):
     """A short-lived signed URL to stream the track, from the edge nearest you."""
 
@@ -29,17 +82,26 @@ class StreamView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
+    @classmethod
+    def as_view(cls, **initkwargs: Any) -> Any:
+        """DRF's view, behind the warm path (``_warm_grant``); the schema still sees this class."""
+        view = super().as_view(**initkwargs)
+
+        @functools.wraps(view)
+        def stream(request: HttpRequest, pk: int) -> HttpResponse:
+            return _warm_grant(request, pk) or view(request, pk=pk)
+
+        return csrf_exempt(stream)
+
     @extend_schema(responses=StreamSerializer)
     def get(self, request: Request, pk: int) -> Response:
-        user = cast(User, request.user)
-        country = viewer_country(request._request, profile_country=str(user.profile.country or ""))
         try:
-            grant = stream_grant(track_id=pk, user=user, country=country, local_base=local_edge_base(request._request))
+            grant = _grant(request._request, cast(User, request.user), pk)
         except Track.DoesNotExist:
             raise exceptions.NotFound("No such track.") from None
         except TrackNotReadyError:
             raise TrackNotReady() from None
-        response = Response(StreamSerializer(grant).data)
+        response = Response(stream_body(grant))
         response["Cache-Control"] = "private, no-store"
         return response
 

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from catalog.audio import ffmpeg_exe
-from catalog.models import Track
+from catalog.models import Album, Track
 from catalog.services.tracks import track_upload
 from streaming.models import RenditionWrite, TrackMedia
 from streaming.signing import signed_url
@@ -348,21 +348,39 @@ def test_odd_paths_are_refused_not_crashed_on(path):
         verify(token_path=path, key="k", now=0)
 
 
-def test_a_stream_grant_runs_two_queries_signed_in_or_with_a_token(published_track, client, django_assert_num_queries):
+def test_a_warm_stream_grant_runs_no_query_with_a_token_and_one_signed_in(
+    published_track, client, django_assert_num_queries
+):
     from tests.accounts.factories import PASSWORD
 
     listener = _listener(plan="premium")
     url = f"/api/v1/tracks/{published_track.pk}/stream/"
     client.force_login(listener)
-    assert client.get(url).status_code == 200  # the session and the rendition info are cached now
-    with django_assert_num_queries(2):  # the session's user with the profile, then the track's visibility
+    assert client.get(url).status_code == 200  # the session and the track's stream info are cached now
+    with django_assert_num_queries(1):  # the session's user with the profile
         assert client.get(url).json()["bitrate"] == 320
     client.logout()
 
     token = api_for().post("/api/v1/auth/token/", {"username": listener.username, "password": PASSWORD}, format="json")
     bearer = f"Bearer {token.json()['access_token']}"
-    with django_assert_num_queries(2):  # the token with its user and the profile, then the track's visibility
+    with django_assert_num_queries(1):  # the token with its user and the profile, cached from now on
         assert client.get(url, HTTP_AUTHORIZATION=bearer).json()["bitrate"] == 320
+    with django_assert_num_queries(0):
+        assert client.get(url, HTTP_AUTHORIZATION=bearer).json()["bitrate"] == 320
+
+
+def test_an_unpublished_track_asks_the_database_who_may_stream_it_every_time(
+    published_track, owner, client, django_assert_num_queries
+):
+    published_track.album.status = Album.Status.DRAFT
+    published_track.album.save()
+    url = f"/api/v1/tracks/{published_track.pk}/stream/"
+    client.force_login(owner)
+    assert client.get(url).status_code == 200  # the artist's member previews the draft
+    with django_assert_num_queries(2):  # the session's user, then whether they may see the draft
+        assert client.get(url).status_code == 200
+    client.force_login(_listener())
+    assert client.get(url).status_code == 404
 
 
 def test_a_transcode_past_the_soft_time_limit_fails_the_track_with_the_reason(artist, owner, audio_bytes, monkeypatch):

@@ -1,0 +1,58 @@
+"""Rates counted as a sliding window: the allowance holds across a window's edge; a cache outage lets requests by."""
+
+import pytest
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from core import counters
+from core.counters import rate_check
+
+
+def _requests(times: list[float], *, key: str = "rate:test", limit: int = 3) -> list[bool]:
+    return [rate_check(key, limit=limit, period=60, now=t).allowed for t in times]
+
+
+def test_no_more_than_the_limit_passes_within_a_period():
+    assert _requests([600.0, 601.0, 602.0, 603.0, 630.0]) == [True, True, True, False, False]
+
+
+def test_the_edge_of_a_window_does_not_hand_out_a_fresh_allowance():
+    # Three requests late in one window; a fixed window would let three more through just after its edge.
+    assert _requests([650.0, 655.0, 659.0, 661.0, 662.0]) == [True, True, True, False, False]
+
+
+def test_the_refusal_says_when_to_come_back_and_a_quiet_period_restores_the_allowance():
+    for t in (650.0, 655.0, 659.0):
+        rate_check("rate:wait", limit=3, period=60, now=t)
+    refused = rate_check("rate:wait", limit=3, period=60, now=665.0)
+    assert not refused.allowed
+    assert 0 < refused.retry_after <= 60
+    assert _requests([790.0, 791.0, 792.0], key="rate:wait") == [True, True, True]  # two windows on
+
+
+def test_each_key_has_its_own_allowance():
+    assert _requests([600.0] * 4, key="rate:a") == [True, True, True, False]
+    assert _requests([600.0], key="rate:b") == [True]
+
+
+def test_a_cache_that_cannot_be_reached_lets_the_request_through(monkeypatch):
+    def down(*args, **kwargs):
+        raise RedisConnectionError("Connection refused")
+
+    monkeypatch.setattr(counters, "_window_counts", down)
+    assert _requests([600.0] * 5) == [True] * 5
+
+
+@pytest.mark.services
+def test_on_redis_a_count_is_one_round_trip(monkeypatch):
+    from redis.connection import Connection
+
+    sent = []
+    send = Connection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return send(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    assert rate_check("rate:trip", limit=3, period=60, now=600.0).allowed
+    assert len(sent) == 1
