@@ -1,7 +1,7 @@
 """Names the renditions' writer (``services/renditions.py``) and readers (``selectors.py``) share."""
 
 
-def media_cache_key(track_id: int) -> str:
+def stream_info_key(track_id: int) -> str:
     """The cache key of a track's stream info (who may stream it, its current renditions), dropped when they change."""
     # The name says what the value holds: a release that changes it names it anew, so that
     # it never reads what the release before cached under the old name.

@@ -17,7 +17,7 @@ from core.hotcache import hot_get, hot_set
 from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
 from streaming.models import Device, Play, PlaybackState, TrackMedia
-from streaming.names import hls_master_name, media_cache_key
+from streaming.names import hls_master_name, stream_info_key
 from streaming.playback import track_items, upcoming
 from streaming.receipts import play_receipt_sign
 from streaming.signing import signed_url
@@ -57,7 +57,7 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
     the track, its album or its renditions change (``subscribers.py``).
     ``None`` for no such track.
     """
-    key = media_cache_key(track_id)
+    key = stream_info_key(track_id)
     info: dict[str, Any] | None = hot_get(key)
     if info is None:
         track = Track.objects.filter(pk=track_id).values("status", "explicit", "album__status").first()

@@ -18,7 +18,7 @@ from catalog.models import Album, Track
 from core.events import subscribe
 from core.hotcache import hot_forget
 from streaming.models import TrackMedia
-from streaming.names import media_cache_key
+from streaming.names import stream_info_key
 from streaming.services.renditions import renditions_delete_later, track_transcode_later
 
 
@@ -35,7 +35,7 @@ def renditions_of_deleted(event: TrackDeleting) -> None:
 
 
 def _stream_info_forget(track_ids: Iterable[int]) -> None:
-    keys = [media_cache_key(track_id) for track_id in track_ids]
+    keys = [stream_info_key(track_id) for track_id in track_ids]
     transaction.on_commit(lambda: hot_forget(*keys))
 
 

@@ -30,7 +30,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -41,7 +40,7 @@ from catalog.services.tracks import track_inspect, track_mark_failed, track_mark
 from core.outbox import task_enqueue
 from streaming import tasks
 from streaming.models import RenditionWrite, TrackMedia
-from streaming.names import hls_master_name, media_cache_key
+from streaming.names import hls_master_name
 from streaming.storage import folder_delete, renditions_storage
 from streaming.transcode import (
     LADDER,
@@ -265,7 +264,6 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult, bitrates: l
             "waveform": result.peaks,
         },
     )
-    transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
     if old and old != version:
         task_enqueue(tasks.renditions_delete, track_id, old)
     return media
@@ -281,7 +279,6 @@ def _rungs_add(*, track_id: int, version: str, bitrates: list[int]) -> TrackMedi
         return None
     media.bitrates = sorted(bitrates)
     media.save(update_fields=["bitrates"])
-    transaction.on_commit(lambda: cache.delete(media_cache_key(track_id)))
     return media
 
 
