@@ -175,6 +175,11 @@ CONF
 }
 
 start() {
+  # An edge the PID file does not know (two `up`s at once, say) would answer the health
+  # check for this one, which cannot bind, and keep serving its own, older config.
+  if edge_answers "$EDGE_EU_PORT" eu || edge_answers "$EDGE_US_PORT" us; then
+    die "an edge not in $PIDFILE already answers on $ADDRESS; stop it first"
+  fi
   # moto keeps objects in memory only, so a cache that outlived it would serve ghosts.
   rm -rf "$STATE/cache"
   make_dirs "$STATE" "$STATE/logs" "$STATE/run" "$STATE/tmp" "$STATE/cache" "$CONF_D"
