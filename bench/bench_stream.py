@@ -31,6 +31,10 @@ Measured in one run, on the longest track the demo listener may stream:
    (deleted afterwards).
 2. throughput: --rounds rounds, nginx static then edge in turn, of --requests full GETs of
    the rendition at --concurrency (keep-alive): requests/s, MB/s, ratio.
+3. the grant next to /healthz in the same gunicorn: wrk (2 threads, keep-alive) at each
+   --grant-concurrency, --grant-rounds runs of --grant-seconds of each in turn: requests/s,
+   p50/p99, the app's CPU per request, and the grant / healthz ratio. Skipped when wrk is
+   not installed.
 
 Every phase is bounded by a request count and by --phase-seconds. Beside each phase the
 CPU time spent per request by this client, the app, the edge nginx and the static nginx
@@ -38,10 +42,11 @@ is printed (from /proc), and how busy the machine was; and, before measuring, ho
 is with the bench idle: other work on a small machine skews every figure, and the client
 itself shares the cores with the servers it measures.
 
-The client is the standard library only (threads; raw sockets for the audio requests,
-reading into a preallocated buffer; http.client for the API), so the bench installs
-nothing and runs wherever the project's virtualenv does (httpx and aiohttp are not
-dependencies, and a load tool such as wrk bounds a run by time, not by request count).
+The client of sections 1 and 2 is the standard library only (threads; raw sockets for the
+audio requests, reading into a preallocated buffer; http.client for the API), so they run
+wherever the project's virtualenv does, bounded by request counts. Section 3 needs a
+client lighter than the app it measures, at thousands of requests a second: wrk, bounded
+by time.
 Figures only: nothing here passes or fails on time.
 """
 
