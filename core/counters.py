@@ -9,20 +9,21 @@ counts, a refused one too, so a client that keeps hammering stays refused
 until it slows down.
 
 On Redis it is one command, a short script (INCR, EXPIRE on the first count,
-GET, run by the server in one step: one round trip, and the least work for
-the client of all the ways to send three commands); on another cache
+GET, run by the server in one step): one round trip, and the least work for
+the client of all the ways to send three commands; on another cache
 backend (the embedded default's in-memory one) it uses the cache's own
 ``add`` and ``incr``. When the cache cannot be reached the request is let
 through: counting is never a reason to fail one.
 """
 
+import hashlib
 import logging
 import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from redis.exceptions import RedisError
+from redis.exceptions import NoScriptError, RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,31 @@ local current = redis.call('INCR', KEYS[1])
 if current == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {current, tonumber(redis.call('GET', KEYS[2]) or '0')}
 """
-_scripts: dict[int, Any] = {}
+_COUNT_SHA = hashlib.sha1(_COUNT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by their SHA-1
+
+
+def _run_count(client: Any, *args: object) -> Any:
+    """Run the script on a connection of the client's pool: by its hash, and whole when Redis does not know it yet.
+
+    One command on one connection, without the client's per-command layers
+    (retries, metrics): this runs on every API request. A connection that
+    failed is closed before it goes back to the pool, so no half-read reply
+    reaches the next command.
+    """
+    pool = client.connection_pool
+    connection = pool.get_connection()
+    try:
+        try:
+            connection.send_command("EVALSHA", _COUNT_SHA, *args)
+            return connection.read_response()
+        except NoScriptError:  # a new or restarted Redis: send the script itself, which it keeps
+            connection.send_command("EVAL", _COUNT, *args)
+            return connection.read_response()
+    except BaseException:
+        connection.disconnect()
+        raise
+    finally:
+        pool.release(connection)
 
 
 def _window_counts(key: str, *, window: int, period: int) -> tuple[int, int]:
@@ -60,11 +85,7 @@ def _window_counts(key: str, *, window: int, period: int) -> tuple[int, int]:
     current_key, previous_key = f"{key}:{window}", f"{key}:{window - 1}"
     client = _redis_client()
     if client is not None:
-        script = _scripts.get(id(client))
-        if script is None:  # one per client: it sends the script's hash, and the script itself only once
-            script = _scripts[id(client)] = client.register_script(_COUNT)
-        keys = [cache.make_key(current_key), cache.make_key(previous_key)]
-        current, previous = script(keys=keys, args=[2 * period])
+        current, previous = _run_count(client, 2, cache.make_key(current_key), cache.make_key(previous_key), 2 * period)
         return int(current), int(previous)
     cache.add(current_key, 0, 2 * period)
     return int(cache.incr(current_key)), int(cache.get(previous_key) or 0)

@@ -1,6 +1,7 @@
 import functools
 from typing import Any, cast
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -36,8 +37,9 @@ class TrackNotReady(exceptions.APIException):
 
 
 def _grant(request: HttpRequest, user: User, pk: int) -> StreamGrant:
-    country = viewer_country(request, profile_country=str(user.profile.country or ""))
-    return stream_grant(track_id=pk, user=user, country=country, local_base=local_edge_base(request))
+    country = viewer_country(request) or str(user.profile.country or "").upper()
+    local_base = "" if settings.EDGE_URLS else local_edge_base(request)  # only Django's own edge needs it
+    return stream_grant(track_id=pk, user=user, country=country, local_base=local_base)
 
 
 def _warm_grant(request: HttpRequest, pk: int) -> HttpResponse | None:

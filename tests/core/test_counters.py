@@ -56,3 +56,12 @@ def test_on_redis_a_count_is_one_round_trip(monkeypatch):
     monkeypatch.setattr(Connection, "send_packed_command", counted)
     assert rate_check("rate:trip", limit=3, period=60, now=600.0).allowed
     assert len(sent) == 1
+
+
+@pytest.mark.services
+def test_a_redis_that_forgot_the_script_is_sent_it_again():
+    from django_redis import get_redis_connection
+
+    assert rate_check("rate:flush", limit=1, period=60, now=600.0).allowed
+    get_redis_connection("default").script_flush()  # as after a restart
+    assert not rate_check("rate:flush", limit=1, period=60, now=601.0).allowed  # counted: the second of one
