@@ -43,6 +43,36 @@ class Hits:
     ids: list[int] = field(default_factory=list)
     total: int = 0
     scores: list[float] = field(default_factory=list)
+    # How many of the typed words each hit matched (all of them, unless none matched them all).
+    words_matched: list[int] = field(default_factory=list)
+
+
+# A query of this many distinct words or fewer that no entry matches whole finds what matches most of its words.
+PARTIAL_MAX_WORDS = 6
+
+
+def partial_levels(words: int) -> range:
+    """When no entry matched all ``words`` typed words: how many of them to ask for next, the most first."""
+    return range(words - 1, 0, -1) if 2 <= words <= PARTIAL_MAX_WORDS else range(0)
+
+
+def hits_partial(levels: list[tuple[int, Hits]], *, offset: int, limit: int) -> Hits:
+    """One page of the hits that match the most words first, then by rank, from one list per level.
+
+    Each level holds the best hits (from the first, as far as the page) of those matching at least that many
+    words, the most words first; a hit already shown above is left out below.
+    """
+    ranked: dict[int, tuple[float, int]] = {}
+    for matched, hits in levels:
+        for pk, score in zip(hits.ids, hits.scores, strict=True):
+            ranked.setdefault(pk, (score, matched))
+    page = list(ranked.items())[offset : offset + limit]
+    return Hits(
+        ids=[pk for pk, _ in page],
+        total=max((hits.total for _, hits in levels), default=0),
+        scores=[score for _, (score, _) in page],
+        words_matched=[matched for _, (_, matched) in page],
+    )
 
 
 class SearchBackend(Protocol):

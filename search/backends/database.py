@@ -17,13 +17,17 @@ On SQLite, good enough for one laptop: every word a substring of the name or
 the context, ranked exact, then prefix, then popularity.
 """
 
+from collections.abc import Callable
+from functools import partial
+from itertools import combinations
+
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
 from django.db.models import BooleanField, Case, Count, F, FloatField, Q, QuerySet, Value, When, Window
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Collate, Ln
 
-from search.backends import Hits, PrivateIds, Query
+from search.backends import Hits, PrivateIds, Query, hits_partial, partial_levels
 from search.models import SearchEntry
 from search.text import words
 from search.vocabulary import term_completions, term_variants
@@ -73,35 +77,70 @@ class DatabaseBackend:
         terms = words(query.text)
         if not terms:
             return {kind: Hits() for kind in query.kinds}
+        distinct = list(dict.fromkeys(terms))
         variants = term_variants(terms)
         if connection.vendor == "postgresql":
-            tsquery = self._tsquery(terms, variants)
-            return {
-                kind: self._rank_postgresql(
-                    _visible(kind, query.viewer_id, query.genre, query.private),
-                    terms,
-                    tsquery,
-                    query.offset,
-                    query.limit,
-                )
-                for kind in query.kinds
-            }
+            completions = term_completions(terms)
+            groups = {term: self._tsquery_group(term, completions.get(term), variants) for term in distinct}
+            # A word that starts no word of the catalog and is a typo of none matches no entry.
+            live = [term for term in distinct if completions.get(term) != [] or variants.get(term)]
+
+            def rank(
+                entries: QuerySet[SearchEntry], words_sets: list[tuple[str, ...]], offset: int, limit: int
+            ) -> Hits:
+                return self._rank_postgresql(entries, terms, _any_of(words_sets, groups), offset, limit)
+
+        else:
+            forms = {term: _contains_any((term, *variants.get(term, []))) for term in distinct}
+            live = distinct  # substrings: any word may match
+
+            def rank(
+                entries: QuerySet[SearchEntry], words_sets: list[tuple[str, ...]], offset: int, limit: int
+            ) -> Hits:
+                return self._rank_sqlite(entries, terms, _q_any_of(words_sets, forms), offset, limit)
+
         return {
-            kind: self._rank_sqlite(
-                _visible(kind, query.viewer_id, query.genre, query.private), terms, variants, query.offset, query.limit
+            kind: self._levels(
+                partial(rank, _visible(kind, query.viewer_id, query.genre, query.private)), distinct, live, query
             )
             for kind in query.kinds
         }
+
+    @staticmethod
+    def _levels(
+        rank: Callable[[list[tuple[str, ...]], int, int], Hits],
+        distinct: list[str],
+        live: list[str],
+        query: Query,
+    ) -> Hits:
+        """The entries that match every word; when none does, those that match the most of them first."""
+        every = rank([tuple(distinct)], query.offset, query.limit)
+        if every.total:
+            every.words_matched = [len(distinct)] * len(every.ids)
+            return every
+        # Only the words that may match anything are combined (``live``): the levels above their number are empty.
+        levels = [
+            (matched, rank(list(combinations(live, matched)), 0, query.offset + query.limit))
+            for matched in partial_levels(len(distinct))
+            if matched <= len(live)
+        ]
+        return hits_partial(levels, offset=query.offset, limit=query.limit)
 
     def suggest(
         self, text: str, *, viewer_id: int | None, limit: int, private: PrivateIds | None = None
     ) -> list[tuple[str, int]]:
         found = self.search(Query(text=text, viewer_id=viewer_id, limit=limit, private=private or {}))
         scored = [
-            (score, kind, pk) for kind, hits in found.items() for pk, score in zip(hits.ids, hits.scores, strict=True)
+            (matched, score, kind, pk)
+            for kind, hits in found.items()
+            for pk, score, matched in zip(hits.ids, hits.scores, hits.words_matched, strict=True)
         ]
-        scored.sort(key=lambda hit: -hit[0])
-        return [(kind, pk) for _, kind, pk in scored[:limit]]
+        # One list for every kind: a kind's partial matches are left out when another kind matches every word.
+        every = len(set(words(text)))
+        if any(matched == every for matched, *_ in scored):
+            scored = [hit for hit in scored if hit[0] == every]
+        scored.sort(key=lambda hit: (-hit[0], -hit[1]))
+        return [(kind, pk) for _, _, kind, pk in scored[:limit]]
 
     def push(self, kind: str, documents: object, removed: list[int]) -> None:
         return None  # the entries are the index
@@ -109,14 +148,10 @@ class DatabaseBackend:
     # PostgreSQL
 
     @staticmethod
-    def _tsquery(terms: list[str], variants: dict[str, list[str]]) -> str:
-        """Each word as the catalog's words that start with it, or as a prefix when too many do, or a typo of."""
-        completions = term_completions(terms)
-        groups = []
-        for term in terms:
-            forms = completions.get(term) or [f"{term}:*"]  # none: the vocabulary may lag; a prefix costs nothing then
-            groups.append(" | ".join(dict.fromkeys([*forms, *variants.get(term, [])])))
-        return " & ".join(f"({group})" for group in groups)
+    def _tsquery_group(term: str, completions: list[str] | None, variants: dict[str, list[str]]) -> str:
+        """A word as the catalog's words that start with it, or as a prefix when too many do, or a typo of."""
+        forms = completions or [f"{term}:*"]  # none: the vocabulary may lag; a prefix costs nothing then
+        return " | ".join(dict.fromkeys([*forms, *variants.get(term, [])]))
 
     @staticmethod
     def _rank_postgresql(
@@ -178,17 +213,9 @@ class DatabaseBackend:
     # SQLite
 
     @staticmethod
-    def _rank_sqlite(
-        entries: QuerySet[SearchEntry], terms: list[str], variants: dict[str, list[str]], offset: int, limit: int
-    ) -> Hits:
+    def _rank_sqlite(entries: QuerySet[SearchEntry], terms: list[str], matching: Q, offset: int, limit: int) -> Hits:
         text = " ".join(terms)
-        every_word = Q()
-        for term in terms:
-            any_form = Q()
-            for form in (term, *variants.get(term, [])):
-                any_form |= Q(folded__contains=form) | Q(context__contains=form)
-            every_word &= any_form
-        scored = entries.filter(every_word).annotate(
+        scored = entries.filter(matching).annotate(
             score=Case(
                 When(folded=text, then=Value(3.0)),
                 When(folded__startswith=text, then=Value(2.0)),
@@ -198,3 +225,27 @@ class DatabaseBackend:
             + _popularity() * Value(0.05)
         )
         return _page(scored, offset, limit)
+
+
+def _any_of(words_sets: list[tuple[str, ...]], groups: dict[str, str]) -> str:
+    """A tsquery for entries that match every word of one of these sets at least."""
+    return " | ".join("(" + " & ".join(f"({groups[term]})" for term in words_set) + ")" for words_set in words_sets)
+
+
+def _contains_any(forms: tuple[str, ...]) -> Q:
+    """On SQLite: the name or the context holds one of these forms of a word."""
+    any_form = Q()
+    for form in forms:
+        any_form |= Q(folded__contains=form) | Q(context__contains=form)
+    return any_form
+
+
+def _q_any_of(words_sets: list[tuple[str, ...]], forms: dict[str, Q]) -> Q:
+    """On SQLite: entries that match every word of one of these sets at least."""
+    either = Q()
+    for words_set in words_sets:
+        both = Q()
+        for term in words_set:
+            both &= forms[term]
+        either |= both
+    return either

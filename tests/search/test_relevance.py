@@ -6,7 +6,7 @@ import pytest
 
 from accounts.models import User
 from catalog.models import Track
-from search.selectors import search_results
+from search.selectors import search_results, suggestions
 from tests.catalog.factories import TrackFactory
 
 KINDS = ("track", "artist", "album")
@@ -116,3 +116,40 @@ def test_a_swap_in_a_short_word_still_finds_it(
     assert _names("nigth bus", stranger, "track") == ["Night Bus"]
     assert _names("night bsu", stranger, "album") == ["Night Bus"]
     assert _names("late ridres", stranger, "artist") == ["The Late Riders"]
+
+
+def test_a_word_that_matches_nothing_leaves_what_the_others_find(
+    metallic_dawn: None, reindex: Callable[[], None], stranger: User
+) -> None:
+    reindex()
+    # "nite" is three edits from "night": no entry matches both words, so those matching "bus" are shown.
+    assert _names("nite bus", stranger, "track") == ["Night Bus"]
+    assert _names("nite bus", stranger, "album") == ["Night Bus"]
+    assert _names("metallic nite", stranger, "artist") == ["Metallic Dawn"]
+    assert _names("metallic nite", stranger, "track") == ["Anvil", "Forge"]
+
+
+def test_more_words_matched_rank_above_fewer(metallic_dawn: None, reindex: Callable[[], None], stranger: User) -> None:
+    reindex()
+    # "Dawn Chorus" matches two of the three words; the rest one, in order of popularity.
+    assert _names("nite dawn chorus", stranger, "track") == ["Dawn Chorus", "Anvil", "Forge"]
+    page = search_results(text="nite dawn chorus", viewer=stranger, kinds=("track",), limit=2, offset=1)["track"]
+    assert (page.total, [track.title for track in page.items]) == (3, ["Anvil", "Forge"])
+
+
+def test_when_some_entries_match_every_word_only_they_are_shown(
+    metallic_dawn: None, reindex: Callable[[], None], stranger: User
+) -> None:
+    reindex()
+    # "Dawn Chorus" and Metallic Dawn's tracks match "dawn", but only "Night Bus" matches both words.
+    assert _names("night bus", stranger, "track") == ["Night Bus"]
+    assert _names("dawn chorus", stranger, "track") == ["Dawn Chorus"]
+
+
+def test_suggestions_show_what_matches_the_most_words(
+    metallic_dawn: None, reindex: Callable[[], None], stranger: User
+) -> None:
+    reindex()
+    assert [item.name for item in suggestions(text="nite bus", viewer=stranger)] == ["Night Bus", "Night Bus"]
+    # The track "Anvil" matches both words: its artist and album, matching "metallic" only, are left out.
+    assert [item.name for item in suggestions(text="anvil metallic", viewer=stranger)] == ["Anvil"]
