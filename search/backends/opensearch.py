@@ -15,11 +15,11 @@ from typing import Any
 from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import OpenSearchException, TransportError
 
-from search.backends import Hits, PrivateIds, Query
+from search.backends import Hits, PrivateIds, Query, hits_partial, partial_levels
 from search.backends.database import DatabaseBackend
 from search.client import alias_name, opensearch_client
 from search.documents import Document
-from search.text import fold
+from search.text import fold, words
 
 logger = logging.getLogger(__name__)
 
@@ -119,9 +119,16 @@ def query_body(
     viewer_id: int | None,
     genre: str = "",
     private: PrivateIds | None = None,
+    words_matched: int | None = None,
 ) -> dict[str, Any]:
-    """Relevance (exact name, then whole words, typos and prefixes) plus a little popularity."""
+    """Relevance (exact name, then whole words, typos and prefixes) plus a little popularity.
+
+    Every word must match, or with ``words_matched`` that many of them at least.
+    """
     folded = fold(text)
+    operator: dict[str, Any] = (
+        {"operator": "and"} if words_matched is None else {"operator": "or", "minimum_should_match": words_matched}
+    )
     matches = [
         {"term": {"folded": {"value": folded, "boost": 8}}},
         {
@@ -129,7 +136,7 @@ def query_body(
                 "query": folded,
                 "fields": ["name^3", "context"],
                 "type": "best_fields",
-                "operator": "and",
+                **operator,
                 "fuzziness": "AUTO",
                 "prefix_length": 1,
             }
@@ -139,7 +146,7 @@ def query_body(
                 "query": folded,
                 "fields": ["name.prefix^2", "context.prefix"],
                 "type": "cross_fields",
-                "operator": "and",
+                **operator,
             }
         },
     ]
@@ -183,35 +190,79 @@ class OpenSearchBackend:
     def search(self, query: Query) -> dict[str, Hits]:
         if not fold(query.text) or not self._available():
             return self.fallback.search(query)
-        lines: list[dict[str, Any]] = []
-        for kind in query.kinds:
-            body = query_body(
-                query.text, kind=kind, viewer_id=query.viewer_id, genre=query.genre, private=query.private
-            )
-            lines += [{}, {**body, "from": query.offset, "size": query.limit}]
+        every = len(set(words(query.text)))
         try:
-            answer = opensearch_client().msearch(body=lines, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
-            return {kind: _hits(response) for kind, response in zip(query.kinds, answer["responses"], strict=True)}
+            responses = self._msearch(query, [(kind, None) for kind in query.kinds])
+            found = {kind: _hits(response) for kind, response in zip(query.kinds, responses, strict=True)}
+            # A kind with no entry that matches every word: those that match the most of them, in one more round trip.
+            asked: list[tuple[str | None, int | None]] = [
+                (kind, matched) for kind in query.kinds if not found[kind].total for matched in partial_levels(every)
+            ]
+            levels = {
+                level: _hits(response)
+                for level, response in zip(asked, self._msearch(query, asked, offset=0), strict=True)
+            }
         except (OpenSearchException, OSError, KeyError) as exc:
             self._failed(exc)
             return self.fallback.search(query)
+        for kind, hits in found.items():
+            if hits.total:
+                hits.words_matched = [every] * len(hits.ids)
+            else:
+                found[kind] = hits_partial(
+                    [(matched, levels[kind, matched]) for matched in partial_levels(every)],
+                    offset=query.offset,
+                    limit=query.limit,
+                )
+        return found
+
+    @staticmethod
+    def _msearch(
+        query: Query, asked: list[tuple[str | None, int | None]], *, offset: int | None = None, **extra: Any
+    ) -> list[dict[str, Any]]:
+        """One query for each (kind, words to match at least) asked, in one round trip; ``offset`` 0: from the first."""
+        if not asked:
+            return []
+        lines: list[dict[str, Any]] = []
+        start = query.offset if offset is None else offset
+        for kind, matched in asked:
+            body = query_body(
+                query.text,
+                kind=kind,
+                viewer_id=query.viewer_id,
+                genre=query.genre,
+                private=query.private,
+                words_matched=matched,
+            )
+            lines += [{}, {**body, "from": start, "size": query.offset + query.limit - start, **extra}]
+        answer = opensearch_client().msearch(body=lines, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
+        responses: list[dict[str, Any]] = answer["responses"]
+        for response in responses:
+            if "error" in response:
+                raise KeyError(str(response["error"])[:200])
+        return responses
 
     def suggest(
         self, text: str, *, viewer_id: int | None, limit: int, private: PrivateIds | None = None
     ) -> list[tuple[str, int]]:
         if not fold(text) or not self._available():
             return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit, private=private)
-        body = {
-            **query_body(text, kind=None, viewer_id=viewer_id, private=private),
-            "size": limit,
-            "track_total_hits": False,
-        }
+        query = Query(text=text, kinds=(), viewer_id=viewer_id, limit=limit, private=private or {})
         try:
-            answer = opensearch_client().search(body=body, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)
-        except (OpenSearchException, OSError) as exc:
+            responses = self._msearch(query, [(None, None)], track_total_hits=False)
+            if not responses[0]["hits"]["hits"]:
+                # Nothing matches every word: what matches the most of them first, as search does.
+                levels = partial_levels(len(set(words(text))))
+                responses = self._msearch(query, [(None, matched) for matched in levels], track_total_hits=False)
+        except (OpenSearchException, OSError, KeyError) as exc:
             self._failed(exc)
             return self.fallback.suggest(text, viewer_id=viewer_id, limit=limit, private=private)
-        return [(hit["_source"]["kind"], hit["_source"]["object_id"]) for hit in answer["hits"]["hits"]]
+        pairs = (
+            (hit["_source"]["kind"], hit["_source"]["object_id"])
+            for response in responses
+            for hit in response["hits"]["hits"]
+        )
+        return list(dict.fromkeys(pairs))[:limit]
 
     def push(self, kind: str, documents: list[Document], removed: list[int]) -> None:
         """Write and delete documents through the alias; raise ConnectionError when they did not all get there."""
@@ -242,8 +293,6 @@ class OpenSearchBackend:
 
 
 def _hits(response: dict[str, Any]) -> Hits:
-    if "error" in response:
-        raise KeyError(str(response["error"])[:200])
     hits = response["hits"]["hits"]
     return Hits(
         ids=[hit["_source"]["object_id"] for hit in hits],
