@@ -3,7 +3,9 @@
 Typed words that are not words of the catalog are typos: each is asked for as
 typed and as the catalog's words within its typo budget (search.vocabulary,
 the same budget as OpenSearch's AUTO fuzziness, a swap of two letters being
-one edit). Then every word, or one of its stand-ins, must match.
+one edit). Then every word, or one of its stand-ins, must match; when no entry
+of a kind matches them all, those that match the most of them come first, then
+those that match fewer (docs/search.md, "A word that matches nothing").
 
 On PostgreSQL: a weighted full-text match (name A, context B, every word a
 prefix, so half-typed words match), served by a GIN index per kind. Only a
@@ -17,7 +19,6 @@ On SQLite, good enough for one laptop: every word a substring of the name or
 the context, ranked exact, then prefix, then popularity.
 """
 
-from collections.abc import Callable
 from functools import partial
 from itertools import combinations
 
@@ -99,32 +100,28 @@ class DatabaseBackend:
             ) -> Hits:
                 return self._rank_sqlite(entries, terms, _q_any_of(words_sets, forms), offset, limit)
 
-        return {
-            kind: self._levels(
-                partial(rank, _visible(kind, query.viewer_id, query.genre, query.private)), distinct, live, query
-            )
-            for kind in query.kinds
+        ranks = {
+            kind: partial(rank, _visible(kind, query.viewer_id, query.genre, query.private)) for kind in query.kinds
         }
-
-    @staticmethod
-    def _levels(
-        rank: Callable[[list[tuple[str, ...]], int, int], Hits],
-        distinct: list[str],
-        live: list[str],
-        query: Query,
-    ) -> Hits:
-        """The entries that match every word; when none does, those that match the most of them first."""
-        every = rank([tuple(distinct)], query.offset, query.limit)
-        if every.total:
-            every.words_matched = [len(distinct)] * len(every.ids)
-            return every
-        # Only the words that may match anything are combined (``live``): the levels above their number are empty.
-        levels = [
-            (matched, rank(list(combinations(live, matched)), 0, query.offset + query.limit))
-            for matched in partial_levels(len(distinct))
-            if matched <= len(live)
-        ]
-        return hits_partial(levels, offset=query.offset, limit=query.limit)
+        found = {kind: ranked([tuple(distinct)], query.offset, query.limit) for kind, ranked in ranks.items()}
+        if any(hits.total for hits in found.values()) or not partial_levels(len(distinct)):
+            for hits in found.values():
+                hits.words_matched = [len(distinct)] * len(hits.ids)
+            return found
+        # No entry of any kind asked for matches every word: those that match the most of them first. Only the
+        # words that may match anything are combined (``live``): the levels above their number are empty.
+        return {
+            kind: hits_partial(
+                [
+                    (matched, ranked(list(combinations(live, matched)), 0, query.offset + query.limit))
+                    for matched in partial_levels(len(distinct))
+                    if matched <= len(live)
+                ],
+                offset=query.offset,
+                limit=query.limit,
+            )
+            for kind, ranked in ranks.items()
+        }
 
     def suggest(
         self, text: str, *, viewer_id: int | None, limit: int, private: PrivateIds | None = None
@@ -135,10 +132,6 @@ class DatabaseBackend:
             for kind, hits in found.items()
             for pk, score, matched in zip(hits.ids, hits.scores, hits.words_matched, strict=True)
         ]
-        # One list for every kind: a kind's partial matches are left out when another kind matches every word.
-        every = len(set(words(text)))
-        if any(matched == every for matched, *_ in scored):
-            scored = [hit for hit in scored if hit[0] == every]
         scored.sort(key=lambda hit: (-hit[0], -hit[1]))
         return [(kind, pk) for _, _, kind, pk in scored[:limit]]
 

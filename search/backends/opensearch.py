@@ -194,9 +194,11 @@ class OpenSearchBackend:
         try:
             responses = self._msearch(query, [(kind, None) for kind in query.kinds])
             found = {kind: _hits(response) for kind, response in zip(query.kinds, responses, strict=True)}
-            # A kind with no entry that matches every word: those that match the most of them, in one more round trip.
+            # No document of any kind asked for matches every word: those that match the most of them, in one
+            # more round trip.
+            partly = not any(hits.total for hits in found.values())
             asked: list[tuple[str | None, int | None]] = [
-                (kind, matched) for kind in query.kinds if not found[kind].total for matched in partial_levels(every)
+                (kind, matched) for kind in query.kinds if partly for matched in partial_levels(every)
             ]
             levels = {
                 level: _hits(response)
@@ -206,7 +208,7 @@ class OpenSearchBackend:
             self._failed(exc)
             return self.fallback.search(query)
         for kind, hits in found.items():
-            if hits.total:
+            if not asked:
                 hits.words_matched = [every] * len(hits.ids)
             else:
                 found[kind] = hits_partial(

@@ -144,6 +144,15 @@ def test_when_some_entries_match_every_word_only_they_are_shown(
     # "Dawn Chorus" and Metallic Dawn's tracks match "dawn", but only "Night Bus" matches both words.
     assert _names("night bus", stranger, "track") == ["Night Bus"]
     assert _names("dawn chorus", stranger, "track") == ["Dawn Chorus"]
+    # Nor in another kind asked for at once: only the track "Anvil" matches both words, its artist one.
+    found = search_results(text="anvil metallic", viewer=stranger, kinds=KINDS)
+    assert {
+        kind: [getattr(item, "title", None) or item.name for item in page.items] for kind, page in found.items()
+    } == {
+        "track": ["Anvil"],
+        "artist": [],
+        "album": [],
+    }
 
 
 def test_suggestions_show_what_matches_the_most_words(
