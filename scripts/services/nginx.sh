@@ -32,6 +32,15 @@ MODULE_DIRS=(/usr/lib/nginx/modules /usr/share/nginx/modules)
 MODULES=(ndk_http_module ngx_http_set_misc_module ngx_http_headers_more_filter_module)
 MODULE_PACKAGES=(libnginx-mod-http-ndk libnginx-mod-http-set-misc libnginx-mod-http-headers-more-filter)
 KEY_FILE=$STATE/secrets/edge_signing_key.conf
+# Whole objects each edge keeps as plain files (deploy/nginx/edge.conf), bounded like its
+# cache (max_size=1g inactive=7d below) by deploy/nginx/edge-store-sweep.sh, which a loop
+# runs every SWEEP_EVERY seconds for as long as this nginx lives.
+STORE=$STATE/store
+STORE_MAX_BYTES=$((1024 * 1024 * 1024))
+STORE_INACTIVE_MINUTES=$((7 * 24 * 60))
+SWEEP_EVERY=60
+SWEEPER_PIDFILE=$STATE/run/sweeper.pid
+STORE_SWEEP=$ROOT/deploy/nginx/edge-store-sweep.sh
 
 # Shared helpers: logging, PID files, polling with a deadline, stop, up/down/status.
 # shellcheck source=_lib.sh source-path=SCRIPTDIR
@@ -181,8 +190,8 @@ start() {
     die "an edge not in $PIDFILE already answers on $ADDRESS; stop it first"
   fi
   # moto keeps objects in memory only, so a cache that outlived it would serve ghosts.
-  rm -rf "$STATE/cache"
-  make_dirs "$STATE" "$STATE/logs" "$STATE/run" "$STATE/tmp" "$STATE/cache" "$CONF_D"
+  rm -rf "$STATE/cache" "$STORE"
+  make_dirs "$STATE" "$STATE/logs" "$STATE/run" "$STATE/tmp" "$STATE/cache" "$STORE" "$CONF_D"
   render_templates
   write_key_file
   write_main_conf
@@ -199,6 +208,24 @@ edge_answers() {
 
 healthy() { edge_answers "$EDGE_EU_PORT" eu && edge_answers "$EDGE_US_PORT" us; }
 ready() { healthy; }
-after_start() { :; }
+after_start() { start_sweeper; }
+
+# The sweeper names the nginx it serves on its command line, and ends once that nginx has.
+SWEEPER_LOOP='while kill -0 "$1" 2>/dev/null; do
+  for region in eu us; do "$2" "$3/$region" "$4" "$5" || true; done
+  sleep "$6"
+done'
+
+start_sweeper() {
+  local nginx_pid pid cmdline
+  nginx_pid=$(read_pid) || die "no nginx pid in $PIDFILE"
+  if pid=$(cat "$SWEEPER_PIDFILE" 2>/dev/null) && [[ $pid =~ ^[0-9]+$ ]] && pid_alive "$pid"; then
+    cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || cmdline=
+    [[ $cmdline == *" edge-store-sweep $nginx_pid $STORE_SWEEP "* ]] && return 0
+  fi
+  setsid "${AS_USER[@]}" bash -c "$SWEEPER_LOOP" edge-store-sweep "$nginx_pid" "$STORE_SWEEP" "$STORE" \
+    "$STORE_MAX_BYTES" "$STORE_INACTIVE_MINUTES" "$SWEEP_EVERY" </dev/null >>"$LOG" 2>&1 &
+  echo $! >"$SWEEPER_PIDFILE"
+}
 
 main "$@"

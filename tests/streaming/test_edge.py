@@ -12,6 +12,7 @@ import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import boto3
@@ -211,6 +212,64 @@ def test_a_byte_range_is_served_exactly_on_a_miss_and_on_a_hit(folder, fresh, re
         assert reply.status == 206
         assert reply.header("Content-Range") == f"bytes {first}-{last}/{len(TRACK)}"
         assert reply.body == TRACK[first : last + 1]
+
+
+def _nginx_home() -> Path:
+    """The edges' folder, as scripts/services/nginx.sh lays it out."""
+    home = Path(os.environ.get("SERVICES_HOME", "/var/tmp/spotifyclone-services"))  # noqa: S108 - nginx.sh's default
+    return home / "nginx"
+
+
+def _stored(region: str, folder: Folder, name: str) -> Path:
+    """Where the edge keeps its plain copy of a whole object."""
+    return _nginx_home() / "store" / region / folder.scope / name
+
+
+def _wait_for_file(path: Path, *, timeout: float = 5.0) -> bool:
+    """Whether ``path`` exists by the deadline: the store renames a copy into place as its fetch ends."""
+    deadline = time.monotonic() + timeout
+    while not path.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+@pytest.mark.parametrize("region", REGIONS)
+@pytest.mark.parametrize("whole", [{}, {"Range": "bytes=0-"}], ids=["no range", "bytes=0-"])
+def test_a_whole_object_once_read_is_kept_as_a_plain_file_that_serves_every_range(folder, fresh, region, whole):
+    url = folder.url(region, fresh)
+    stored = _stored(region, folder, fresh)
+
+    part = fetch(url, headers={"Range": f"bytes={SLICE}-{SLICE + 99}"})
+    kept_after_part = stored.exists()
+    first = fetch(url, headers=whole)
+    kept = _wait_for_file(stored)
+    seek = fetch(url, headers={"Range": f"bytes={SLICE - 50}-{SLICE + 49}"})
+    again = fetch(url)
+
+    # A part is served from the cache's slices and kept nowhere else.
+    assert (part.status, part.header("X-Cache-Status"), part.body) == (206, "MISS", TRACK[SLICE : SLICE + 100])
+    assert not kept_after_part
+    assert (first.header("X-Cache-Status"), first.body) == ("MISS", TRACK)
+    assert kept
+    assert stored.read_bytes() == TRACK
+    assert (seek.status, seek.header("X-Cache-Status")) == (206, "HIT")
+    assert seek.header("Content-Range") == f"bytes {SLICE - 50}-{SLICE + 49}/{len(TRACK)}"
+    assert seek.body == TRACK[SLICE - 50 : SLICE + 50]
+    assert (again.status, again.header("X-Cache-Status"), again.body) == (200, "HIT", TRACK)
+    assert again.header("Content-Type") == "audio/mp4"
+    assert again.header("Cache-Control") == "public, max-age=31536000, immutable"
+    assert again.headers.get_all("Access-Control-Allow-Origin") == ["*"]
+
+
+def test_a_sweeper_keeps_the_store_within_its_bounds_while_the_edge_runs():
+    pid = int((_nginx_home() / "run" / "sweeper.pid").read_text())
+    nginx = (_nginx_home() / "nginx.pid").read_text().strip()
+
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    assert cmdline[cmdline.index(b"edge-store-sweep") + 1].decode() == nginx
+    assert cmdline[cmdline.index(b"edge-store-sweep") + 2].endswith(b"deploy/nginx/edge-store-sweep.sh")
 
 
 @pytest.mark.parametrize("region", REGIONS)
