@@ -191,6 +191,9 @@ start() {
   fi
   # moto keeps objects in memory only, so a cache that outlived it would serve ghosts.
   rm -rf "$STATE/cache" "$STORE"
+  # The cache server's sockets, left behind by an nginx that did not exit cleanly, would
+  # keep this one from binding them (none of ours answers, checked above).
+  rm -f "$STATE"/run/cache_*.sock
   make_dirs "$STATE" "$STATE/logs" "$STATE/run" "$STATE/tmp" "$STATE/cache" "$STORE" "$CONF_D"
   render_templates
   write_key_file
