@@ -15,6 +15,7 @@ from accounts.models import User
 from catalog.models import Artist, ArtistMembership
 from catalog.services.artists import artist_create
 from catalog.synth import audio_synthesise
+from core.counters import rate_tallies_forget
 from core.hotcache import hot_forget_here
 from search.backends import search_backends_forget
 from spotifyclone.celery import app as celery_app
@@ -139,6 +140,7 @@ def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFa
     search_backends_forget()
     cache.clear()
     hot_forget_here()
+    rate_tallies_forget()
 
 
 @pytest.fixture(autouse=True)

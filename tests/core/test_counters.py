@@ -65,3 +65,26 @@ def test_a_redis_that_forgot_the_script_is_sent_it_again():
     assert rate_check("rate:flush", limit=1, period=60, now=600.0).allowed
     get_redis_connection("default").script_flush()  # as after a restart
     assert not rate_check("rate:flush", limit=1, period=60, now=601.0).allowed  # counted: the second of one
+
+
+def test_within_a_tenth_of_a_second_a_process_counts_alone_and_tells_the_shared_count_next_time(monkeypatch):
+    from core import counters
+
+    sent = []
+    shared_add = counters._shared_add
+
+    def counted(*args, **kwargs):
+        sent.append(kwargs["current"])
+        return shared_add(*args, **kwargs)
+
+    monkeypatch.setattr(counters, "_shared_add", counted)
+    assert _requests([600.0, 600.01, 600.02, 600.03], key="rate:burst", limit=10) == [True] * 4
+    assert sent == [1]  # the first read the shared count; the next three were counted here
+    assert rate_check("rate:burst", limit=10, period=60, now=600.2).allowed
+    assert sent == [1, 4]  # with the next round trip, the three and this one
+    counters.rate_tallies_forget()  # another process, which has counted nothing yet
+    assert _requests([600.3] * 2, key="rate:burst", limit=6) == [True, False]  # it sees all five, and its own
+
+
+def test_a_burst_within_the_tenth_of_a_second_is_still_held_to_the_limit():
+    assert _requests([600.0 + n / 1000 for n in range(6)], key="rate:fast") == [True, True, True, False, False, False]
