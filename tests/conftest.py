@@ -143,6 +143,22 @@ def _isolated_media_and_cache(settings: Any, tmp_path_factory: pytest.TempPathFa
     rate_tallies_forget()
 
 
+@pytest.fixture
+def redis_round_trips(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """Every command sent to Redis from now on, one entry per round trip (a pipeline or a script is one)."""
+    from redis.connection import Connection
+
+    sent: list[bytes] = []
+    send = Connection.send_packed_command
+
+    def counted(self: Connection, command: Any, check_health: bool = True) -> None:
+        sent.append(command)
+        send(self, command, check_health)
+
+    monkeypatch.setattr(Connection, "send_packed_command", counted)
+    return sent
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks(request: pytest.FixtureRequest) -> Iterator[None]:
     """Tasks run in-process unless a test brings up a real worker."""
