@@ -26,16 +26,16 @@ When the cache cannot be reached the request is let through: counting is
 never a reason to fail one.
 """
 
-import hashlib
 import logging
 import math
 import threading
 from dataclasses import dataclass
-from typing import Any
 
 from cachetools import TTLCache
 from django.core.cache import cache
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import RedisError
+
+from core.scripts import Script, redis_client, script_run
 
 logger = logging.getLogger(__name__)
 
@@ -49,58 +49,25 @@ class RateVerdict:
 ALLOWED = RateVerdict(allowed=True, retry_after=0)
 
 
-def _redis_client() -> Any | None:
-    """The Redis client behind the default cache, or ``None`` when the cache is not Redis."""
-    from django_redis import get_redis_connection
-
-    try:
-        return get_redis_connection("default")
-    except NotImplementedError:  # another backend
-        return None
-
-
 # KEYS: this window's counter, the previous window's; ARGV: how long a counter is kept, what
 # to add to this window's, and to the previous one's (counted here before it ended).
-_COUNT = """
+_COUNT = Script(
+    """
 if tonumber(ARGV[3]) > 0 then redis.call('INCRBY', KEYS[2], ARGV[3]) end
 local current = redis.call('INCRBY', KEYS[1], ARGV[2])
 if current == tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return {current, tonumber(redis.call('GET', KEYS[2]) or '0')}
 """
-_COUNT_SHA = hashlib.sha1(_COUNT.encode()).hexdigest()  # noqa: S324 - Redis names scripts by their SHA-1
-
-
-def _run_count(client: Any, *args: object) -> Any:
-    """Run the script on a connection of the client's pool: by its hash, and whole when Redis does not know it yet.
-
-    One command on one connection, without the client's per-command layers
-    (retries, metrics): this runs on every API request. A connection that
-    failed is closed before it goes back to the pool, so no half-read reply
-    reaches the next command.
-    """
-    pool = client.connection_pool
-    connection = pool.get_connection()
-    try:
-        try:
-            connection.send_command("EVALSHA", _COUNT_SHA, *args)
-            return connection.read_response()
-        except NoScriptError:  # a new or restarted Redis: send the script itself, which it keeps
-            connection.send_command("EVAL", _COUNT, *args)
-            return connection.read_response()
-    except BaseException:
-        connection.disconnect()
-        raise
-    finally:
-        pool.release(connection)
+)
 
 
 def _shared_add(key: str, *, window: int, period: int, current: int, previous: int) -> tuple[int, int]:
     """Add to the shared counts of ``window`` and the one before: (this window's count then, the previous one's)."""
     current_key, previous_key = f"{key}:{window}", f"{key}:{window - 1}"
-    client = _redis_client()
+    client = redis_client()
     if client is not None:
         keys = (cache.make_key(current_key), cache.make_key(previous_key))
-        counted, before = _run_count(client, 2, *keys, 2 * period, current, previous)
+        counted, before = script_run(client, _COUNT, keys, 2 * period, current, previous)
         return int(counted), int(before)
     if previous:
         cache.add(previous_key, 0, 2 * period)
