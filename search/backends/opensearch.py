@@ -31,10 +31,22 @@ QUERY_TIMEOUT_SECONDS = 2.0
 TOTAL_HITS_BOUND = 1050
 # ln(1 + popularity) * this = 0.5 * log10(1 + popularity).
 POPULARITY_BOOST = 0.5 / math.log(10)
+# The longest start of a word indexed in the `.prefix` subfields.
+PREFIX_MAX = 20
+# The exact-name boost is added to the best this many hits of the other clauses (or the page, when deeper).
+EXACT_WINDOW = 200
+EXACT_BOOST = 8
 
 INDEX_SETTINGS: dict[str, Any] = {
+    # Documents are stored most popular first. Popularity breaks the ties between the many entries that match a
+    # common query equally well ("song for", a quarter of the tracks), so the page is found in the first few
+    # thousand documents, and the rank feature's per-block maxima let the engine skip all the later ones.
+    "sort": {"field": "popularity", "order": "desc"},
     "analysis": {
-        "filter": {"prefixes": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20}},
+        "filter": {
+            "prefixes": {"type": "edge_ngram", "min_gram": 1, "max_gram": PREFIX_MAX},
+            "prefix_typed": {"type": "truncate", "length": PREFIX_MAX},
+        },
         "analyzer": {
             "folded": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase", "asciifolding"]},
             "prefixes": {
@@ -42,17 +54,23 @@ INDEX_SETTINGS: dict[str, Any] = {
                 "tokenizer": "standard",
                 "filter": ["lowercase", "asciifolding", "prefixes"],
             },
+            # A typed word longer than the longest prefix indexed is looked up by its first PREFIX_MAX letters.
+            "prefix_typed": {
+                "type": "custom",
+                "tokenizer": "standard",
+                "filter": ["lowercase", "asciifolding", "prefix_typed"],
+            },
         },
     },
 }
 _TEXT = {
     "type": "text",
     "analyzer": "folded",
-    "fields": {"prefix": {"type": "text", "analyzer": "prefixes", "search_analyzer": "folded"}},
+    "fields": {"prefix": {"type": "text", "analyzer": "prefixes", "search_analyzer": "prefix_typed"}},
 }
 # Bumped with every change to the settings or mappings above and below: `search_bootstrap` (run at every
 # deploy) rebuilds the index behind the alias, with no downtime, when the live one was made by another version.
-MAPPING_VERSION = 2
+MAPPING_VERSION = 3
 INDEX_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "_meta": {"version": MAPPING_VERSION},
@@ -120,17 +138,23 @@ def query_body(
     genre: str = "",
     private: PrivateIds | None = None,
     words_matched: int | None = None,
+    deepest: int = 0,
 ) -> dict[str, Any]:
     """Relevance (exact name, then whole words, typos and prefixes) plus a little popularity.
 
-    Every word must match, or with ``words_matched`` that many of them at least.
+    Every word must match, or with ``words_matched`` that many of them at least. ``deepest``: the rank of the
+    last hit asked for (offset plus limit), which the exact-name boost reaches.
     """
     folded = fold(text)
     operator: dict[str, Any] = (
         {"operator": "and"} if words_matched is None else {"operator": "or", "minimum_should_match": words_matched}
     )
+    exact = {"term": {"folded": {"value": folded}}}
     matches = [
-        {"term": {"folded": {"value": folded, "boost": 8}}},
+        # An exact name matches here and scores nothing: its boost is added by the rescore below. Scored here,
+        # it would be an eighth of the score of the thousands of equal names it matches ("song for anna"), and
+        # no block of documents holding one could be skipped.
+        {"constant_score": {"filter": exact, "boost": 0}},
         {
             "multi_match": {
                 "query": folded,
@@ -167,6 +191,12 @@ def query_body(
                 "filter": _filters(kind, viewer_id, genre, private),
             }
         },
+        # The exact name's boost, added to the best hits of the query above: the same score the exact clause
+        # gave as one more `should`, for every hit up to the window.
+        "rescore": {
+            "window_size": max(EXACT_WINDOW, deepest),
+            "query": {"rescore_query": {"term": {"folded": {"value": folded, "boost": EXACT_BOOST}}}},
+        },
         "_source": ["kind", "object_id"],
         # Counted up to the last result the API can page to, like the database backend's total.
         "track_total_hits": TOTAL_HITS_BOUND,
@@ -194,29 +224,46 @@ class OpenSearchBackend:
         try:
             responses = self._msearch(query, [(kind, None) for kind in query.kinds])
             found = {kind: _hits(response) for kind, response in zip(query.kinds, responses, strict=True)}
-            # No document of any kind asked for matches every word: those that match the most of them, in one
-            # more round trip.
-            partly = not any(hits.total for hits in found.values())
-            asked: list[tuple[str | None, int | None]] = [
-                (kind, matched) for kind in query.kinds if partly for matched in partial_levels(every)
-            ]
-            levels = {
-                level: _hits(response)
-                for level, response in zip(asked, self._msearch(query, asked, offset=0), strict=True)
-            }
+            # No document of any kind asked for matches every word: those that match the most of them.
+            ladder = partial_levels(every) if not any(hits.total for hits in found.values()) else range(0)
+            levels = self._levels(query, ladder)
         except (OpenSearchException, OSError, KeyError) as exc:
             self._failed(exc)
             return self.fallback.search(query)
         for kind, hits in found.items():
-            if not asked:
+            if not ladder:
                 hits.words_matched = [every] * len(hits.ids)
             else:
                 found[kind] = hits_partial(
-                    [(matched, levels[kind, matched]) for matched in partial_levels(every)],
+                    [(matched, levels[kind, matched]) for matched in ladder if (kind, matched) in levels],
                     offset=query.offset,
                     limit=query.limit,
                 )
         return found
+
+    def _levels(self, query: Query, ladder: range) -> dict[tuple[str | None, int | None], Hits]:
+        """The hits of each kind matching at least so many words, for each level of ``ladder`` that can count.
+
+        The top level first, for every kind, in one round trip; the levels below, in one more, only for the
+        kinds whose top level leaves room on the page or counted fewer than the bound. Where it filled the
+        page and reached the bound, the levels below could add nothing to the page, nor to the total (the
+        largest of the levels', each counted up to the same bound), and they are the dearest ("song" or
+        "for" matches half the tracks).
+        """
+        if not ladder:
+            return {}
+        top, below = ladder[0], ladder[1:]
+        asked: list[tuple[str | None, int | None]] = [(kind, top) for kind in query.kinds]
+        levels = dict(zip(asked, map(_hits, self._msearch(query, asked, offset=0)), strict=True))
+        deepest = query.offset + query.limit
+        asked = [
+            (kind, matched)
+            for kind in query.kinds
+            if len(levels[kind, top].ids) < deepest or levels[kind, top].total < TOTAL_HITS_BOUND
+            for matched in below
+        ]
+        levels.update(zip(asked, map(_hits, self._msearch(query, asked, offset=0)), strict=True))
+        return levels
 
     @staticmethod
     def _msearch(
@@ -235,6 +282,7 @@ class OpenSearchBackend:
                 genre=query.genre,
                 private=query.private,
                 words_matched=matched,
+                deepest=query.offset + query.limit,
             )
             lines += [{}, {**body, "from": start, "size": query.offset + query.limit - start, **extra}]
         answer = opensearch_client().msearch(body=lines, index=alias_name(), request_timeout=QUERY_TIMEOUT_SECONDS)

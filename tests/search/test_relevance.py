@@ -54,6 +54,17 @@ def test_a_half_typed_word_finds_its_end(catalog: None, reindex: Callable[[], No
     assert _names("nothing else mat", stranger, "track")[0] == "Nothing Else Matters"
 
 
+def test_a_long_word_half_typed_past_twenty_letters_finds_its_title(
+    publish: Callable[..., Track], reindex: Callable[[], None], stranger: User
+) -> None:
+    publish("Supercalifragilisticexpialidocious", artist="Julie Andrews", plays=10)
+    publish("Superb Owl", artist="Julie Andrews", plays=900)
+    reindex()
+    # 24 letters of 34: OpenSearch indexes the first 20 letters of a word as its longest prefix.
+    assert _names("supercalifragilisticexp", stranger, "track") == ["Supercalifragilisticexpialidocious"]
+    assert _names("julie supercalifragilisticexpia", stranger, "track") == ["Supercalifragilisticexpialidocious"]
+
+
 def test_words_from_title_and_artist_together(catalog: None, reindex: Callable[[], None], stranger: User) -> None:
     reindex()
     assert _names("beatles yesterday", stranger, "track") == ["Yesterday"]
