@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django_countries",
     "core",
     "accounts",
+    "subscriptions",
     "catalog",
     "streaming",
     "playlists",
@@ -225,6 +226,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "core.tasks.outbox_relay", "schedule": timedelta(seconds=15)},
     "oauth-tokens-clear": {"task": "accounts.tasks.oauth_tokens_clear", "schedule": timedelta(hours=6)},
+    "subscriptions-expire": {"task": "subscriptions.tasks.subscriptions_expire", "schedule": timedelta(minutes=1)},
     "albums-release-due": {"task": "catalog.tasks.albums_release_due", "schedule": timedelta(minutes=1)},
     "search-index-catch-up": {"task": "search.tasks.search_index_catch_up", "schedule": timedelta(minutes=1)},
     "search-popularity-refresh": {"task": "search.tasks.search_popularity_refresh", "schedule": timedelta(minutes=10)},

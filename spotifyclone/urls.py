@@ -11,6 +11,7 @@ urlpatterns = [
     # Early: URLs are tried in order, and the API's are the most requested (a stream grant per track).
     path("api/v1/", include("spotifyclone.api.urls")),
     path("accounts/", include("accounts.urls")),
+    path("", include("subscriptions.urls")),
     path("studio/", include("catalog.urls")),
     path("", include("search.urls")),
     path("", include("streaming.urls")),

@@ -37,6 +37,7 @@ oauth_urlpatterns = [
 urlpatterns = [
     path("", include("streaming.api.urls")),  # first: the stream grant is the most requested of all
     path("", include("accounts.api.urls")),
+    path("", include("subscriptions.api.urls")),
     path("", include("catalog.api.urls")),
     path("", include("search.api.urls")),
     path("", include("playlists.api.urls")),
