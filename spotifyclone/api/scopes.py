@@ -37,7 +37,7 @@ from core.scopes import GRANTED_ATTRIBUTE, InsufficientScope
 SCOPES: dict[str, str] = {
     "user-read-private": "See your account: display name, country, plan and preferences",
     "user-read-email": "See your e-mail address",
-    "user-modify-private": "Change your preferences and your recent searches",
+    "user-modify-private": "Change your preferences and your recent searches, and start your free trial of Premium",
     "user-library-read": "See your liked songs and saved albums",
     "user-library-modify": "Like songs and save albums for you, and take them out of your library",
     "user-follow-read": "See the artists you follow",
