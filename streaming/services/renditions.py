@@ -26,6 +26,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -87,16 +88,54 @@ def _cap_masters(out_dir: Path, master: str, bitrates: list[int]) -> list[str]:
     return names
 
 
+# Files of a version go up this many at a time: a first rung is about fifteen files, and
+# storage answers each PUT after a round trip, so one at a time waits out fifteen of them.
+UPLOAD_THREADS = 4
+_uploader: ThreadPoolExecutor | None = None
+
+
+def _upload_pool() -> ThreadPoolExecutor:
+    """The worker's upload threads, made on first use and kept, each with its own storage connection.
+
+    Called as a transcode starts: a new pool opens its threads' connections
+    (an S3 client each, costly to make) while FFmpeg runs, not when the first
+    files wait for them.
+    """
+    global _uploader  # one pool per worker process, made after the fork
+    if _uploader is None:
+        _uploader = ThreadPoolExecutor(max_workers=UPLOAD_THREADS, thread_name_prefix="rendition-upload")
+        storage = renditions_storage()
+        if hasattr(type(storage), "connection"):
+            for _ in range(UPLOAD_THREADS):
+                _uploader.submit(getattr, storage, "connection")
+    return _uploader
+
+
 def _upload(out_dir: Path, folder: str, names: list[str], *, replace: bool = False) -> None:
-    """Upload ``names`` (relative to ``out_dir``) into ``folder``; ``replace``: over files of the same name."""
+    """Upload ``names`` (relative to ``out_dir``) into ``folder``; ``replace``: over files of the same name.
+
+    Several at a time; returns once every upload has ended, and raises the
+    first failure once the others have ended too, so nothing is still being
+    written when the caller cleans up.
+    """
     storage = renditions_storage()
     overwrites = getattr(storage, "file_overwrite", False)  # S3: a save replaces the object whole
-    for name in names:
+
+    def put(name: str) -> None:
         target = f"{folder}{name}"
         if replace and not overwrites and storage.exists(target):
             storage.delete(target)  # on disk, where a save would pick another name
         with (out_dir / name).open("rb") as content:
             storage.save(target, File(content))
+
+    if len(names) <= 1:
+        for name in names:
+            put(name)
+        return
+    futures = [_upload_pool().submit(put, name) for name in names]
+    wait(futures)
+    for future in futures:
+        future.result()  # the first failure, if any
 
 
 def track_transcode_later(*, track_id: int, force: bool = False) -> None:
@@ -147,6 +186,7 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
         switched = False
         try:
             with TranscodeRun(source, out_dir) as run:
+                _upload_pool()
                 first = run.first()
                 master = (out_dir / first.hls_master).read_text()
                 ready = [r.bitrate for r in first.renditions]
