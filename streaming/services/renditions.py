@@ -330,19 +330,34 @@ def track_transcode_overran(*, track_id: int) -> None:
 
 # A track still processing this long after its last change has no transcode coming: none was
 # queued (the broker was down at upload), or its retries ran out (storage was down for longer).
+# The same holds for a track that plays with part of the ladder this long after it was
+# switched to its first rungs: the retries of the transcode that was to make the rest ran out.
 PROCESSING_STUCK_AFTER = timedelta(hours=1)
 
 
 def tracks_processing_resume(*, now: datetime | None = None) -> int:
-    """Queue the transcode of every track stuck in processing; how many (idempotent: a duplicate finds it done)."""
+    """Queue the transcode of every track left stuck; how many (idempotent: a duplicate finds it done).
+
+    Stuck: still processing, or playing with only part of the ladder while no
+    failure was noted (one that was, FFmpeg's own reason, would fail again).
+    The transcode of a ready track makes only the rungs it lacks.
+    """
     cutoff = (now or timezone.now()) - PROCESSING_STUCK_AFTER
     stuck = list(
         Track.objects.filter(status=Track.Status.PROCESSING, updated_at__lt=cutoff).values_list("pk", flat=True)
     )
+    partial = list(
+        Track.objects.filter(status=Track.Status.READY, failure_reason="", updated_at__lt=cutoff, media__isnull=False)
+        .exclude(media__bitrates=list(LADDER))
+        .values_list("pk", flat=True)
+    )
     for track_id in stuck:
         logger.warning("Track %s has been processing since before %s: queueing its transcode again.", track_id, cutoff)
         tasks.track_transcode.delay(track_id)
-    return len(stuck)
+    for track_id in partial:
+        logger.warning("Track %s plays with part of its renditions: queueing the rest again.", track_id)
+        tasks.track_transcode.delay(track_id)
+    return len(stuck) + len(partial)
 
 
 def renditions_delete(*, track_id: int, version: str) -> None:

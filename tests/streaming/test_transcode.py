@@ -1,3 +1,4 @@
+import datetime as dt
 import re
 import struct
 import subprocess
@@ -458,3 +459,44 @@ def test_the_files_of_a_version_go_up_several_at_a_time(
     assert (Track.objects.get(pk=track.pk).status, media.bitrates) == (Track.Status.READY, [64, 96, 160, 320])
     assert _rendition_names(media.folder) == _rung_files(64, 96, 160, 320)
     assert sorted({name.removeprefix(media.folder) for name in saves}) == _rung_files(64, 96, 160, 320)
+
+
+@pytest.mark.django_db
+def test_a_track_left_with_part_of_its_ladder_after_its_retries_is_completed_by_the_resume(
+    artist, owner, audio_bytes, monkeypatch, django_capture_on_commit_callbacks
+):
+    from streaming.services import renditions
+
+    class Dying(TranscodeRun):
+        def rest(self):
+            raise OSError("storage is down")  # on every retry, until they ran out
+
+    class Failing(TranscodeRun):
+        def rest(self):
+            raise TranscodeError("FFmpeg could not transcode Dawn.flac: Invalid data found")
+
+    # One whose other rungs failed with FFmpeg's reason, noted on it: a retry would fail the same way.
+    monkeypatch.setattr(renditions, "TranscodeRun", Failing)
+    failed = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Dawn.flac", audio_bytes("flac")))
+    with django_capture_on_commit_callbacks(execute=True):
+        renditions.track_transcode(track_id=failed.pk)
+    monkeypatch.setattr(renditions, "TranscodeRun", Dying)
+    track = track_upload(artist=artist, by=owner, file=SimpleUploadedFile("Dusk.flac", audio_bytes("flac")))
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(OSError, match="storage is down"):
+        renditions.track_transcode(track_id=track.pk)
+    monkeypatch.undo()
+    track.refresh_from_db()
+    failed.refresh_from_db()
+    assert (failed.status, TrackMedia.objects.get(track=failed).bitrates) == (Track.Status.READY, [160])
+    assert failed.failure_reason == "Reprocessing failed: FFmpeg could not transcode Dawn.flac: Invalid data found"
+    assert (track.status, TrackMedia.objects.get(track=track).bitrates) == (Track.Status.READY, [160])
+    assert renditions.tracks_processing_resume() == 0  # not an hour yet: its retries may still come
+
+    later = track.updated_at + dt.timedelta(hours=1, minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert renditions.tracks_processing_resume(now=later) == 1
+    media = TrackMedia.objects.get(track=track)
+    assert (Track.objects.get(pk=track.pk).status, media.bitrates) == (Track.Status.READY, [64, 96, 160, 320])
+    assert _rendition_names(media.folder) == _rung_files(64, 96, 160, 320)
+    assert renditions.tracks_processing_resume(now=later) == 0
+    assert TrackMedia.objects.get(track=failed).bitrates == [160]
