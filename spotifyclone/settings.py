@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "streaming",
     "playlists",
     "search",
+    "ads",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,13 @@ if STREAM_SIGNING == "cloudfront" and not (CLOUDFRONT_KEY_PAIR_ID and CLOUDFRONT
 STREAM_URL_TTL = env.int("STREAM_URL_TTL", default=10 * 60)
 # A play counts (history, play counts, charts) once this much of it was heard.
 PLAY_COUNT_THRESHOLD_MS = env.int("PLAY_COUNT_THRESHOLD_MS", default=30_000)
+
+# Ads on the free plan (docs/ads.md): a break is due after this many tracks or minutes of music,
+# whichever comes first; it plays up to ADS_PER_BREAK ads, together at most ADS_BREAK_MAX_SECONDS long.
+ADS_TRACKS_BETWEEN_BREAKS = env.int("ADS_TRACKS_BETWEEN_BREAKS", default=4)
+ADS_MINUTES_BETWEEN_BREAKS = env.int("ADS_MINUTES_BETWEEN_BREAKS", default=15)
+ADS_PER_BREAK = env.int("ADS_PER_BREAK", default=2)
+ADS_BREAK_MAX_SECONDS = env.int("ADS_BREAK_MAX_SECONDS", default=60)
 
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]

@@ -42,7 +42,7 @@ def _recently_played(user: Any, *, limit: int = 5) -> list[Any]:
 
 # The folders of default storage that hold only images anyone may see: album artwork, artist
 # pictures, playlist covers and mosaics, avatars. Originals and renditions are elsewhere.
-PUBLIC_MEDIA_FOLDERS = frozenset({"albums", "artists", "playlists", "avatars"})
+PUBLIC_MEDIA_FOLDERS = frozenset({"albums", "artists", "playlists", "avatars", "campaigns"})
 
 
 @require_safe

@@ -20,7 +20,7 @@ from streaming.models import Device, Play, PlaybackState, TrackMedia
 from streaming.names import hls_master_name, stream_info_key
 from streaming.playback import track_items, upcoming
 from streaming.receipts import play_receipt_sign
-from streaming.signing import signed_url
+from streaming.signing import SignedUrl, signed_url
 
 MEDIA_CACHE_SECONDS = 3600
 
@@ -83,6 +83,31 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
     return info
 
 
+def media_signed_urls(
+    *, folder: str, bitrate: int, duration_ms: int, country: str, local_base: str
+) -> tuple[SignedUrl, SignedUrl, str]:
+    """Signed URLs of a folder of renditions (a track's or an ad's) at ``bitrate``: progressive, HLS, edge region.
+
+    They last ``STREAM_URL_TTL`` beyond the audio's length, from the edge nearest ``country``.
+    """
+    region, base = edge_for(country)
+    ttl = settings.STREAM_URL_TTL + duration_ms // 1000
+    if settings.STREAM_SIGNING == "cloudfront":
+        sign = functools.partial(
+            cloudfront_signed_url,
+            base=base,
+            scope=folder,
+            ttl=ttl,
+            key_pair_id=settings.CLOUDFRONT_KEY_PAIR_ID,
+            private_key_pem=settings.CLOUDFRONT_PRIVATE_KEY,
+        )
+    else:
+        sign = functools.partial(
+            signed_url, base=base or local_base, scope=folder, cap=bitrate, ttl=ttl, key=settings.EDGE_SIGNING_KEY
+        )
+    return sign(file=f"aac_{bitrate}.m4a"), sign(file=hls_master_name(bitrate)), region
+
+
 def stream_grant(*, track_id: int, user: User, country: str, local_base: str) -> StreamGrant:
     """A signed URL to stream ``track_id`` as ``user`` may, and the receipt its play reports send back.
 
@@ -103,24 +128,13 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
     wanted = profile.stream_bitrate
     allowed = [b for b in media["bitrates"] if b <= wanted] or media["bitrates"][:1]
     bitrate = max(allowed)
-    region, base = edge_for(country)
-    ttl = settings.STREAM_URL_TTL + media["duration_ms"] // 1000
-    key = settings.EDGE_SIGNING_KEY
-    if settings.STREAM_SIGNING == "cloudfront":
-        sign = functools.partial(
-            cloudfront_signed_url,
-            base=base,
-            scope=media["folder"],
-            ttl=ttl,
-            key_pair_id=settings.CLOUDFRONT_KEY_PAIR_ID,
-            private_key_pem=settings.CLOUDFRONT_PRIVATE_KEY,
-        )
-    else:
-        sign = functools.partial(
-            signed_url, base=base or local_base, scope=media["folder"], cap=bitrate, ttl=ttl, key=key
-        )
-    progressive = sign(file=f"aac_{bitrate}.m4a")
-    hls = sign(file=hls_master_name(bitrate))
+    progressive, hls, region = media_signed_urls(
+        folder=media["folder"],
+        bitrate=bitrate,
+        duration_ms=media["duration_ms"],
+        country=country,
+        local_base=local_base,
+    )
     return StreamGrant(
         track_id=track_id,
         url=progressive.url,

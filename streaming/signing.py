@@ -22,11 +22,11 @@ import re
 import time
 from dataclasses import dataclass
 
-# The folder a token covers: one version of one track's renditions.
-SCOPE = re.compile(r"renditions/[0-9]+/[A-Za-z0-9]+/")
+# The folder a token covers: one version of one track's renditions, or of one ad's (ads/{campaign_id}/...).
+SCOPE = re.compile(r"(?:renditions|ads)/[0-9]+/[A-Za-z0-9]+/")
 TOKEN_PATH = re.compile(
     r"s/(?P<expires>[0-9]{1,12})/(?P<cap>[0-9]{1,4})/(?P<signature>[A-Za-z0-9_-]{43})/"
-    r"(?P<scope>renditions/[0-9]+/[A-Za-z0-9]+/)(?P<rest>[^\n]*)"
+    r"(?P<scope>(?:renditions|ads)/[0-9]+/[A-Za-z0-9]+/)(?P<rest>[^\n]*)"
 )
 # Files named for a bitrate: aac_160.m4a, hls/aac_160/..., hls/master_160.m3u8.
 BITRATE_IN_PATH = re.compile(r"(?:aac|master)_([0-9]+)")

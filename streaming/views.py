@@ -11,15 +11,18 @@ from typing import IO, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.auth import AuthenticatedHttpRequest
 from catalog.models import Track
+from core.errors import error_body
 from streaming.edges import local_edge_base, viewer_country
+from streaming.gates import GrantRefusedError
 from streaming.ranges import UnsatisfiableRangeError, byte_range
-from streaming.selectors import TrackNotReadyError, stream_grant
+from streaming.selectors import TrackNotReadyError
+from streaming.services.grants import stream_grant_issue
 from streaming.signing import SigningError, verify
 from streaming.storage import renditions_storage
 
@@ -39,9 +42,14 @@ def stream_redirect(request: AuthenticatedHttpRequest, track_id: int) -> HttpRes
     """302 to a signed URL of the track, for a browser's audio element; the play's receipt in ``Play-Token``."""
     country = viewer_country(request, profile_country=str(request.user.profile.country or ""))
     try:
-        grant = stream_grant(track_id=track_id, user=request.user, country=country, local_base=local_edge_base(request))
+        grant = stream_grant_issue(
+            track_id=track_id, user=request.user, country=country, local_base=local_edge_base(request)
+        )
     except (Track.DoesNotExist, TrackNotReadyError):
         raise Http404("No such track to play.") from None
+    except GrantRefusedError as refusal:
+        body = error_body(status_code=409, code=refusal.code, message=refusal.message, details=refusal.details)
+        return JsonResponse(body, status=409, headers={"Cache-Control": "private, no-store"})
     response = HttpResponseRedirect(grant.url)
     response["Cache-Control"] = "private, no-store"
     response["Play-Token"] = grant.play_token

@@ -51,8 +51,9 @@ ready() {
   curl -s --noproxy '*' -o /dev/null --max-time 2 "$ENDPOINT/"
 }
 
-# The edge fetches renditions from this origin unsigned, so the bucket policy lets anyone
-# GET renditions/* (the server listens on loopback only); everything else stays private.
+# The edge fetches renditions, tracks' and ads', from this origin unsigned, so the bucket policy
+# lets anyone GET renditions/* and ads/* (the server listens on loopback only); everything else,
+# originals included, stays private.
 create_bucket() {
   AWS_ENDPOINT=$ENDPOINT "$VENV/bin/python" - <<'PY'
 import json
@@ -78,7 +79,7 @@ policy = {
             "Effect": "Allow",
             "Principal": "*",
             "Action": "s3:GetObject",
-            "Resource": f"arn:aws:s3:::{bucket}/renditions/*",
+            "Resource": [f"arn:aws:s3:::{bucket}/renditions/*", f"arn:aws:s3:::{bucket}/ads/*"],
         }
     ],
 }

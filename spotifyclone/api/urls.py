@@ -41,6 +41,7 @@ urlpatterns = [
     path("", include("catalog.api.urls")),
     path("", include("search.api.urls")),
     path("", include("playlists.api.urls")),
+    path("", include("ads.api.urls")),
     path("oauth/", include((oauth_urlpatterns, "oauth2_provider"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="api-docs"),

@@ -17,6 +17,7 @@ from accounts.bearer import access_token_allows, access_token_of
 from accounts.models import User
 from catalog.models import Track
 from core.counters import rate_check
+from core.errors import error_body
 from streaming.api.serializers import (
     PlayAcceptedSerializer,
     PlayReportSerializer,
@@ -25,8 +26,10 @@ from streaming.api.serializers import (
     stream_body,
 )
 from streaming.edges import local_edge_base, viewer_country
+from streaming.gates import GrantRefusedError
 from streaming.models import Play
-from streaming.selectors import StreamGrant, TrackNotReadyError, play_history, stream_grant
+from streaming.selectors import StreamGrant, TrackNotReadyError, play_history
+from streaming.services.grants import stream_grant_issue
 from streaming.services.plays import PlayRefusedError, play_report_accept
 
 
@@ -39,7 +42,7 @@ class TrackNotReady(exceptions.APIException):
 def _grant(request: HttpRequest, user: User, pk: int) -> StreamGrant:
     country = viewer_country(request) or str(user.profile.country or "").upper()
     local_base = "" if settings.EDGE_URLS else local_edge_base(request)  # only Django's own edge needs it
-    return stream_grant(track_id=pk, user=user, country=country, local_base=local_base)
+    return stream_grant_issue(track_id=pk, user=user, country=country, local_base=local_base)
 
 
 def _warm_grant(request: HttpRequest, pk: int) -> HttpResponse | None:
@@ -52,7 +55,8 @@ def _warm_grant(request: HttpRequest, pk: int) -> HttpResponse | None:
     ``streaming`` scope, the listener's rate under the key and allowance of
     the API's user throttle, then ``stream_grant``. It answers only a grant;
     anything else (no token in the cache, another scope, a throttled
-    listener, a track they may not stream) goes to ``StreamView``, which
+    listener, a track they may not stream, a grant a check refused, such as
+    an ad break that is due) goes to ``StreamView``, which
     answers it, errors included, in the API's one shape.
     """
     if request.method != "GET":
@@ -62,7 +66,7 @@ def _warm_grant(request: HttpRequest, pk: int) -> HttpResponse | None:
         return None
     try:
         grant = _grant(request, access.user, pk)
-    except (Track.DoesNotExist, TrackNotReadyError, PermissionDenied):
+    except (Track.DoesNotExist, TrackNotReadyError, PermissionDenied, GrantRefusedError):
         return None
     throttle = throttling.UserRateThrottle()  # the API's user allowance (DEFAULT_THROTTLE_RATES["user"])
     limit, period = throttle.parse_rate(throttle.rate)
@@ -95,7 +99,18 @@ class StreamView(APIView):
 
         return csrf_exempt(stream)
 
-    @extend_schema(responses=StreamSerializer)
+    @extend_schema(
+        responses={
+            200: StreamSerializer,
+            409: OpenApiResponse(
+                description=(
+                    "The track is still being processed (`not_ready`), or a listener on the free plan owes an ad "
+                    "break (`ad_break_due`): start it with `POST /api/v1/me/ad-breaks/`, and the grants resume "
+                    "once it is complete."
+                )
+            ),
+        }
+    )
     def get(self, request: Request, pk: int) -> Response:
         try:
             grant = _grant(request._request, cast(User, request.user), pk)
@@ -103,6 +118,9 @@ class StreamView(APIView):
             raise exceptions.NotFound("No such track.") from None
         except TrackNotReadyError:
             raise TrackNotReady() from None
+        except GrantRefusedError as refusal:
+            body = error_body(status_code=409, code=refusal.code, message=refusal.message, details=refusal.details)
+            return Response(body, status=status.HTTP_409_CONFLICT, headers={"Cache-Control": "private, no-store"})
         response = Response(stream_body(grant))
         response["Cache-Control"] = "private, no-store"
         return response

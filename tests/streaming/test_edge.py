@@ -166,6 +166,19 @@ def test_a_signed_url_serves_the_file_from_the_edge(folder, region):
 
 
 @pytest.mark.parametrize("region", REGIONS)
+def test_an_ads_audio_is_served_from_its_own_prefix_and_its_token_opens_no_track(put, folder, region):
+    ad = _fill(put, f"ads/{10**12 + secrets.randbelow(10**12)}/{secrets.token_hex(8)}/")
+    reply = fetch(ad.url(region, "aac_160.m4a"))
+    assert (reply.status, reply.body, reply.header("Content-Type")) == (200, TRACK, "audio/mp4")
+    # The ad's token names the ad's folder: a track's under it is refused, and the object is never reached unsigned.
+    token = ad.url(region, "aac_160.m4a").rsplit("/ads/", 1)[0]
+    crossed = fetch(f"{token}/{folder.scope}aac_160.m4a")
+    assert (crossed.status, crossed.header("X-Edge-Refused")) == (403, "signature")
+    unsigned = fetch(f"{settings.EDGE_URLS[region]}/{ad.scope}aac_160.m4a")
+    assert unsigned.status == 404
+
+
+@pytest.mark.parametrize("region", REGIONS)
 def test_every_listener_shares_one_cached_copy_whatever_their_token(folder, fresh, region):
     first = fetch(folder.url(region, fresh, ttl=300))
     fetch_cached(folder.url(region, fresh, ttl=300))

@@ -1,0 +1,73 @@
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from ads.models import AdBreak, Advertiser, Campaign
+from ads.selectors import campaign_figures
+from core.images import ImageError, image_normalise
+
+IMAGE_SIZE = 640
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "advertiser", "name", "title", "text", "click_url", "image", "audio",
+            "starts_at", "ends_at", "countries", "genres", "weight", "impression_budget", "frequency_cap",
+        ]  # fmt: skip
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image  # unchanged, or cleared
+        try:
+            image_normalise(image, sizes=(IMAGE_SIZE,))
+        except ImageError as exc:
+            raise forms.ValidationError(str(exc), code="image") from None
+        image.seek(0)
+        return image
+
+
+@admin.register(Advertiser)
+class AdvertiserAdmin(admin.ModelAdmin):
+    list_display = ["name", "website", "created_at"]
+    search_fields = ["name"]
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = ["name", "advertiser", "status", "starts_at", "ends_at", "weight", "impression_budget"]
+    list_filter = ["status", "advertiser"]
+    search_fields = ["name", "title", "advertiser__name"]
+    autocomplete_fields = ["advertiser"]
+    filter_horizontal = ["genres"]
+    readonly_fields = ["status", "media_folder", "duration_ms", "bitrate", "figures"]
+    fieldsets = [
+        (None, {"fields": ["advertiser", "name", "title", "text", "click_url", "image", "audio"]}),
+        ("When and for whom", {"fields": ["starts_at", "ends_at", "countries", "genres"]}),
+        ("How often", {"fields": ["weight", "impression_budget", "frequency_cap"]}),
+        ("Audio", {"fields": ["status", "media_folder", "duration_ms", "bitrate"]}),
+        ("Figures", {"fields": ["figures"]}),
+    ]
+
+    @admin.display(description="Impressions")
+    def figures(self, campaign: Campaign) -> SafeString | str:
+        if campaign.pk is None:
+            return "None yet."
+        return render_to_string("ads/admin/figures.html", campaign_figures(campaign=campaign))
+
+
+@admin.register(AdBreak)
+class AdBreakAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "started_at", "completed_at", "duration_ms", "country"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "campaigns", "duration_ms", "country", "started_at", "completed_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
