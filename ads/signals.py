@@ -13,4 +13,6 @@ from core.hotcache import hot_forget
 
 @receiver([post_save, post_delete], sender=Campaign)
 def campaign_changed(**kwargs: Any) -> None:
+    # Now, for this transaction's own reads, and after commit, for what another process read meanwhile.
+    hot_forget(RUNNING_KEY)
     transaction.on_commit(lambda: hot_forget(RUNNING_KEY))

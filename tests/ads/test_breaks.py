@@ -285,3 +285,19 @@ def test_the_count_survives_in_the_database_when_redis_fails(monkeypatch, free, 
     assert _grant(api, tracks[2]).json()["error"]["code"] == "ad_break_due"
     row = AdLedger.objects.get(user=free)
     assert (row.tracks, row.ms, row.last_track_id) == (2, 360_000, tracks[1].pk)
+
+
+@pytest.mark.services
+def test_a_free_grant_costs_one_redis_round_trip_for_ads_and_a_premium_one_none(
+    tracks, campaign, redis_round_trips, django_assert_num_queries
+):
+    premium = UserFactory()
+    profile_plan_set(profile=premium.profile, plan="premium")
+    for user, ledger_trips in ((premium, 0), (UserFactory(), 1)):
+        api = _api(user)
+        _grant(api, tracks[0]), _grant(api, tracks[0])  # the token, the track and the campaigns' schedule cached
+        redis_round_trips.clear()
+        with django_assert_num_queries(0):
+            assert _grant(api, tracks[0]).status_code == 200
+        packed = [b"".join(sent) if isinstance(sent, list) else sent for sent in redis_round_trips]
+        assert len([sent for sent in packed if b"ads:ledger" in sent]) == ledger_trips
