@@ -1,6 +1,7 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
 from django.template.loader import render_to_string
@@ -8,6 +9,8 @@ from django.utils.safestring import SafeString
 
 from ads.models import AdBreak, Advertiser, Campaign
 from ads.selectors import campaign_figures
+from ads.services import campaign_audio_queue
+from catalog.audio import AudioProbeError, audio_verify
 from core.images import ImageError, image_normalise
 
 IMAGE_SIZE = 640
@@ -20,6 +23,17 @@ class CampaignForm(forms.ModelForm):
             "advertiser", "name", "title", "text", "click_url", "image", "audio",
             "starts_at", "ends_at", "countries", "genres", "weight", "impression_budget", "frequency_cap",
         ]  # fmt: skip
+
+    def clean_audio(self) -> Any:
+        audio = self.cleaned_data.get("audio")
+        if not isinstance(audio, UploadedFile):
+            return audio
+        try:
+            audio_verify(audio, max_seconds=settings.ADS_BREAK_MAX_SECONDS)
+        except AudioProbeError as exc:
+            raise forms.ValidationError(str(exc), code="audio") from None
+        audio.seek(0)
+        return audio
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
@@ -47,14 +61,41 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["name", "title", "advertiser__name"]
     autocomplete_fields = ["advertiser"]
     filter_horizontal = ["genres"]
-    readonly_fields = ["status", "media_folder", "duration_ms", "bitrate", "figures"]
+    readonly_fields = [
+        "status",
+        "failure_reason",
+        "media_folder",
+        "duration_ms",
+        "bitrate",
+        "loudness_lufs",
+        "true_peak_dbtp",
+        "figures",
+    ]
     fieldsets = [
         (None, {"fields": ["advertiser", "name", "title", "text", "click_url", "image", "audio"]}),
         ("When and for whom", {"fields": ["starts_at", "ends_at", "countries", "genres"]}),
         ("How often", {"fields": ["weight", "impression_budget", "frequency_cap"]}),
-        ("Audio", {"fields": ["status", "media_folder", "duration_ms", "bitrate"]}),
+        (
+            "Audio",
+            {
+                "fields": [
+                    "status",
+                    "failure_reason",
+                    "media_folder",
+                    "duration_ms",
+                    "bitrate",
+                    "loudness_lufs",
+                    "true_peak_dbtp",
+                ]
+            },
+        ),
         ("Figures", {"fields": ["figures"]}),
     ]
+
+    def save_model(self, request: Any, obj: Campaign, form: forms.ModelForm, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "audio" in form.changed_data and obj.audio:
+            campaign_audio_queue(campaign=obj)
 
     @admin.display(description="Impressions")
     def figures(self, campaign: Campaign) -> SafeString | str:

@@ -57,6 +57,11 @@ class Campaign(models.Model):
     media_folder = models.CharField(max_length=200, blank=True)
     duration_ms = models.PositiveIntegerField(default=0)
     bitrate = models.PositiveSmallIntegerField(default=0, help_text="kbit/s of the rendition served.")
+    loudness_lufs = models.FloatField(null=True, blank=True, help_text="Of the renditions, after levelling.")
+    true_peak_dbtp = models.FloatField(null=True, blank=True)
+    # The original the renditions in media_folder were made from: a new upload makes new ones.
+    audio_made_from = models.CharField(max_length=300, blank=True)
+    failure_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """Writes on ads: starting and completing the breaks listeners owe, and recording what they heard."""
 
 import datetime as dt
+import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,6 +12,8 @@ from ads.ledger import ledger_reset, ledger_state
 from ads.models import AdBreak, Campaign, Impression
 from ads.selectors import ad_break_open, campaigns_eligible, campaigns_pick
 from core.outbox import task_enqueue
+from streaming.services.clips import clip_renditions_make
+from streaming.transcode import TranscodeError
 
 
 class AdBreakNotDueError(Exception):
@@ -123,3 +126,52 @@ def ad_impressions_record(*, break_id: str, event: str, campaign_id: int | None 
     if event == "click" and campaign_id is not None:
         return impressions.filter(campaign_id=campaign_id, clicked_at__isnull=True).update(clicked_at=timezone.now())
     return 0
+
+
+def campaign_audio_queue(*, campaign: Campaign) -> None:
+    """A new original was saved for ``campaign``: it is not served until its renditions are made (a task)."""
+    with transaction.atomic():
+        Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.PROCESSING, failure_reason="")
+        task_enqueue(tasks.campaign_audio_process, campaign.pk)
+    campaign.refresh_from_db()
+
+
+def campaign_audio_process(*, campaign_id: int) -> Campaign | None:
+    """Make the renditions of the campaign's audio, levelled, in a new folder; then serve them.
+
+    Idempotent: renditions already made from the current original are kept. A
+    new original replaces the folder (the old one is deleted by a task); audio
+    that cannot be transcoded marks the campaign failed, with the reason.
+    """
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or not campaign.audio:
+        return campaign
+    original = campaign.audio.name
+    if campaign.status == Campaign.Status.READY and campaign.audio_made_from == original:
+        return campaign
+    folder = f"ads/{campaign.pk}/{secrets.token_hex(8)}/"
+    try:
+        media = clip_renditions_make(original=original, folder=folder)
+    except TranscodeError as exc:
+        Campaign.objects.filter(pk=campaign.pk, audio=original).update(
+            status=Campaign.Status.FAILED, failure_reason=str(exc)[:500]
+        )
+        return Campaign.objects.get(pk=campaign.pk)
+    cap = Profile.PLAN_BITRATE_CAPS[Profile.Plan.FREE]  # only free listeners hear ads
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.audio.name != original:  # replaced while this ran: its own task makes the new one
+            task_enqueue(tasks.clip_folder_delete, folder)
+            return campaign
+        if campaign.media_folder:
+            task_enqueue(tasks.clip_folder_delete, campaign.media_folder)
+        campaign.status = Campaign.Status.READY
+        campaign.media_folder = folder
+        campaign.duration_ms = media.duration_ms
+        campaign.bitrate = max([kbps for kbps in media.bitrates if kbps <= cap] or media.bitrates[:1])
+        campaign.loudness_lufs = media.loudness.integrated_lufs
+        campaign.true_peak_dbtp = media.loudness.true_peak_dbtp
+        campaign.audio_made_from = original
+        campaign.failure_reason = ""
+        campaign.save()
+    return campaign
