@@ -421,8 +421,7 @@ class Listener(HttpUser):
             return
         track = self.rng.choice(Site.catalog.tracks)
         with suppress(RefusedError):
-            with self.call("GET", f"/api/v1/tracks/{track['pk']}/stream/", "api: stream grant", must="play_token") as r:
-                grant = r.json()
+            grant = self.grant(track["pk"])
             granted = time.monotonic()
             Url.parse(grant["url"])  # the bench sends traffic to loopback only: refuses any other address
             size = self.edge(grant["url"], 0, FIRST_BYTES - 1)
@@ -441,6 +440,38 @@ class Listener(HttpUser):
                 self.play(track["pk"], grant["play_token"], heard, ended=ended and listen_ms == duration_ms)
                 if ended:
                     break
+
+    def grant(self, track_id: int) -> dict[str, Any]:
+        """The stream grant; a free listener who owes an ad break first hears it, as the web player does."""
+        path = f"/api/v1/tracks/{track_id}/stream/"
+        with self.client.request(
+            "GET", path, name="api: stream grant", headers=self.headers(), catch_response=True, allow_redirects=False
+        ) as response:
+            if response.status_code == 409 and '"ad_break_due"' in response.text:
+                response.success()
+                due = True
+            elif response.status_code != 200 or "play_token" not in response.text:
+                response.failure(f"HTTP {response.status_code}" if response.status_code else str(response.error))
+                raise RefusedError("api: stream grant")
+            else:
+                return dict(response.json())
+        if due:
+            with self.call("POST", "/api/v1/me/ad-breaks/", "api: ad break", expect=201, unsafe=True) as r:
+                ad_break = r.json()
+            for ad in ad_break["ads"]:
+                Url.parse(ad["url"])
+                self.edge(ad["url"], 0, FIRST_BYTES - 1)
+            self.pause(ad_break["duration_ms"] / 1000 + 0.2, ad_break["duration_ms"] / 1000 + 0.5)
+            with self.call(
+                "POST",
+                f"/api/v1/me/ad-breaks/{ad_break['id']}/complete/",
+                "api: ad break over",
+                expect=204,
+                unsafe=True,
+            ):
+                pass
+        with self.call("GET", path, "api: stream grant", must="play_token") as r:
+            return dict(r.json())
 
     @task(1)
     def like(self) -> None:

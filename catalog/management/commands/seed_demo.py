@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from catalog.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+from core.demo import demo_seeders
 
 
 class Command(BaseCommand):
@@ -10,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         added = seed_demo(report=lambda line: self.stdout.write(line))
+        for seeder in demo_seeders():  # the demo data of the apps above the catalog (docs/architecture.md)
+            seeder(lambda line: self.stdout.write(line))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo catalog ready: added {added['artists']} artists, {added['albums']} albums, "
