@@ -26,7 +26,7 @@ import re
 import secrets
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -133,9 +133,16 @@ def _upload(out_dir: Path, folder: str, names: list[str], *, replace: bool = Fal
             put(name)
         return
     futures = [_upload_pool().submit(put, name) for name in names]
-    wait(futures)
+    try:
+        wait(futures, return_when=FIRST_EXCEPTION)
+    finally:
+        # After a failure, or the task's time limit striking here: the files not started are
+        # not sent, and those under way end before the caller deletes the folder.
+        for future in futures:
+            future.cancel()
+        wait(futures)
     for future in futures:
-        future.result()  # the first failure, if any
+        future.result()  # the first failure, if any (the ones cancelled come after it)
 
 
 def track_transcode_later(*, track_id: int, force: bool = False) -> None:
