@@ -36,8 +36,9 @@ Measured in one run, on the longest track the demo listener may stream:
    the rendition at --concurrency (keep-alive): requests/s, MB/s, ratio.
 3. the grant next to /healthz in the same gunicorn: wrk (2 threads, keep-alive) at each
    --grant-concurrency, --grant-rounds runs of --grant-seconds of each in turn: requests/s,
-   p50/p99, the app's CPU per request, and the grant / healthz ratio. Skipped when wrk is
-   not installed.
+   p50/p99, the app's CPU per request, and the grant / healthz ratio; for the demo listener
+   on the free plan (whose grants count towards the next ad break: the demo ads run) and
+   for the premium one, and the free / premium ratio. Skipped when wrk is not installed.
 
 Every phase is bounded by a request count and by --phase-seconds. Beside each phase the
 CPU time spent per request by this client, the app, the edge nginx and the static nginx
@@ -87,7 +88,8 @@ sys.path.insert(0, str(ROOT))
 
 from streaming.signing import signed_url  # noqa: E402 - needs ROOT on sys.path; plain Python, no Django
 
-DEMO_USERNAME = "listener"
+DEMO_USERNAME = "listener"  # on the free plan: hears the demo ads
+DEMO_PREMIUM = "premium"
 DEMO_PASSWORD = "listen-to-the-demo"  # noqa: S105 - the demo login seed_demo prints
 FIRST_BYTES = 65536
 SOCKET_TIMEOUT = 30.0
@@ -175,17 +177,27 @@ def manage(env: dict[str, str], *args: str, timeout: float) -> str:
 DATA_CHECK = f"""
 import json
 from accounts.models import User
+from ads.models import Campaign
 from catalog.models import Album, Track
 ready = Track.objects.filter(status=Track.Status.READY, album__status=Album.Status.PUBLISHED).count()
-print(json.dumps({{"listener": User.objects.filter(username={DEMO_USERNAME!r}).exists(), "ready": ready}}))
+ads = Campaign.objects.filter(status=Campaign.Status.READY).count()
+listener = User.objects.filter(username={DEMO_USERNAME!r}).exists()
+print(json.dumps({{"listener": listener, "ready": ready, "ads": ads}}))
+"""
+
+
+AD_COUNT_RESET = f"""
+from accounts.models import User
+from ads.ledger import ledger_reset
+ledger_reset(user_id=User.objects.get(username={DEMO_USERNAME!r}).pk)
 """
 
 
 def ensure_data(env: dict[str, str], *, seed_timeout: float) -> None:
     manage(env, "migrate", "--noinput", timeout=600)
     state = json.loads(manage(env, "shell", "-c", DATA_CHECK, timeout=120).strip().splitlines()[-1])
-    if state["listener"] and state["ready"]:
-        note(f"data: {state['ready']} ready published tracks, demo listener present")
+    if state["listener"] and state["ready"] and state["ads"]:
+        note(f"data: {state['ready']} ready published tracks, {state['ads']} ready ads, demo listener present")
         return
     note(f"data: seeding the demo catalog (seed_demo, transcodes in this process; up to {seed_timeout:.0f} s)...")
     started = time.monotonic()
@@ -816,48 +828,54 @@ def wrk_run(url: Url, path: str, *, token: str, connections: int, seconds: float
     )
 
 
+GrantRuns = dict[int, dict[str, list[WrkRun]]]
+HEALTHZ, FREE_GRANT, PREMIUM_GRANT = "GET /healthz", "grant, free listener", "grant, premium listener"
+
+
 def grant_phase(
     app: Url,
     stream_path: str,
-    token: str,
+    tokens: dict[str, str],
     *,
     concurrency: list[int],
     rounds: int,
     seconds: float,
     meter: Callable[[], CpuMeter],
-) -> dict[int, tuple[list[WrkRun], list[WrkRun]]]:
-    """/healthz and the stream grant in turn, ``rounds`` times at each concurrency: (healthz runs, grant runs)."""
-    runs: dict[int, tuple[list[WrkRun], list[WrkRun]]] = {}
+) -> GrantRuns:
+    """/healthz and the stream grant of each listener in ``tokens`` in turn, ``rounds`` times at each concurrency."""
+    runs: GrantRuns = {}
     for connections in concurrency:
-        wrk_run(app, stream_path, token=token, connections=connections, seconds=1, meter=meter())  # warms every thread
-        healthz, grants = [], []
+        for token in tokens.values():  # warms every thread, and each token's caches
+            wrk_run(app, stream_path, token=token, connections=connections, seconds=1, meter=meter())
+        series: dict[str, list[WrkRun]] = {HEALTHZ: [], **{label: [] for label in tokens}}
         for _ in range(rounds):
-            healthz.append(wrk_run(app, "/healthz", token="", connections=connections, seconds=seconds, meter=meter()))
-            grants.append(
-                wrk_run(app, stream_path, token=token, connections=connections, seconds=seconds, meter=meter())
+            series[HEALTHZ].append(
+                wrk_run(app, "/healthz", token="", connections=connections, seconds=seconds, meter=meter())
             )
-        runs[connections] = (healthz, grants)
+            for label, token in tokens.items():
+                series[label].append(
+                    wrk_run(app, stream_path, token=token, connections=connections, seconds=seconds, meter=meter())
+                )
+        runs[connections] = series
     return runs
 
 
-def print_grant_phase(runs: dict[int, tuple[list[WrkRun], list[WrkRun]]], *, seconds: float, rounds: int) -> None:
+def print_grant_phase(runs: GrantRuns, *, seconds: float, rounds: int) -> None:
     print()
     print(
         f"3. the stream grant next to /healthz in the same gunicorn: wrk, 2 threads, keep-alive, "
         f"{rounds} rounds of {seconds:g} s each, in turn"
     )
     print(f"  {'':<36} {'requests':>9} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'app CPU ms/req':>15}  rounds req/s")
-    for connections, (healthz, grants) in runs.items():
+    for connections, series in runs.items():
         rates = {}
-        for label, group in [
-            (f"GET /healthz, {connections} connections", healthz),
-            (f"stream grant, {connections} connections", grants),
-        ]:
+        for name, group in series.items():
+            label = f"{name}, {connections} connections"
             count = sum(run.requests for run in group)
             elapsed = sum(run.seconds for run in group)
             rps = count / elapsed if elapsed else math.nan
             app_cpu = sum(run.cpu.get("app", 0.0) for run in group)
-            rates[label] = rps
+            rates[name] = rps
             p50 = statistics.median(run.p50_ms for run in group)
             p99 = max(run.p99_ms for run in group)
             spread = " ".join(f"{run.rps:.0f}" for run in group)
@@ -869,9 +887,14 @@ def print_grant_phase(runs: dict[int, tuple[list[WrkRun], list[WrkRun]]], *, sec
             for run in group:
                 if run.errors:
                     print(f"  ! {run.errors}")
-        healthz_rps, grant_rps = rates.values()
-        measured = ratio(grant_rps, healthz_rps)
-        print(f"  grant / healthz at {connections} connections: req/s {measured} (goal: 0.50x or more)")
+        for name in (FREE_GRANT, PREMIUM_GRANT):
+            if name in rates:
+                measured = ratio(rates[name], rates[HEALTHZ])
+                print(f"  {name} / healthz at {connections} connections: req/s {measured} (goal: 0.50x or more)")
+        if FREE_GRANT in rates and PREMIUM_GRANT in rates:
+            # The free grant counts the music towards the next ad break: one Redis round trip more.
+            free_premium = ratio(rates[FREE_GRANT], rates[PREMIUM_GRANT])
+            print(f"  free / premium grant at {connections} connections: req/s {free_premium}")
 
 
 @dataclass
@@ -1003,11 +1026,11 @@ def wait_for_edges(env: dict[str, str], *, seconds: float) -> None:
 # ---------------------------------------------------------------- the run
 
 
-def login(app: Url) -> str:
+def login(app: Url, username: str = DEMO_USERNAME) -> str:
     # One attempt only: five failures lock the demo login out for a while.
-    status, body = api(app, "POST", "/api/v1/auth/token/", body={"username": DEMO_USERNAME, "password": DEMO_PASSWORD})
+    status, body = api(app, "POST", "/api/v1/auth/token/", body={"username": username, "password": DEMO_PASSWORD})
     if status != 200:
-        raise BenchError(f"login as {DEMO_USERNAME!r} failed (HTTP {status}): {body[:200]!r}")
+        raise BenchError(f"login as {username!r} failed (HTTP {status}): {body[:200]!r}")
     return str(json.loads(body)["access_token"])
 
 
@@ -1205,8 +1228,15 @@ def run(args: argparse.Namespace) -> None:
 
 def measure(args: argparse.Namespace, env: dict[str, str], servers: Servers) -> None:
     app, app_command = start_app(servers, env, workers=args.workers, threads=args.threads)
-    token = login(app)
-    track_id, grant = pick_track(app, token, args.track)
+    token, premium_token = login(app), login(app, DEMO_PREMIUM)
+    # Picked as the premium listener, who owes no ad break: the free one's count starts afresh here,
+    # and every grant below is of that one track, which counts once.
+    track_id, _ = pick_track(app, premium_token, args.track)
+    manage(env, "shell", "-c", AD_COUNT_RESET, timeout=120)
+    status, body = api(app, "GET", f"/api/v1/tracks/{track_id}/stream/", token=token)
+    if status != 200:
+        raise BenchError(f"the demo listener's grant of track {track_id} answered {status}: {body[:200]!r}")
+    grant = json.loads(body)
     stream_path = f"/api/v1/tracks/{track_id}/stream/"
     edge = Url.parse(str(grant["url"]))
     edge_base = f"http://{edge.host}:{edge.port}"
@@ -1268,7 +1298,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], servers: Servers) -> 
         grants = grant_phase(
             app,
             stream_path,
-            token,
+            {FREE_GRANT: token, PREMIUM_GRANT: premium_token},
             concurrency=args.grant_concurrency,
             rounds=args.grant_rounds,
             seconds=args.grant_seconds,
