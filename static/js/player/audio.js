@@ -6,6 +6,7 @@
  *
  * Loudness is normalised toward -14 LUFS, only ever turned down, so nothing clips.
  */
+import { adBreakLeave, adBreakPlay, adBreakPlaying, adOver } from "./ads.js";
 import { audio, say, ui } from "./dom.js";
 import { renderProgress, showItem } from "./bar.js";
 import { mediaSessionPosition, mediaSessionShow } from "./media-session.js";
@@ -21,7 +22,15 @@ const TARGET_LUFS = -14;
 export function follow(server, previous) {
   if (state.playsHere && server.item) {
     const wanted = server.item.id;
-    if (!state.loaded || state.loaded.item.id !== wanted) {
+    if (state.adBreak) {
+      // The ad break plays first: the track it names waits for it, and the ad plays or pauses as the state says.
+      if (state.loading !== wanted) {
+        load(server.item, server.progress_ms, server.is_playing);
+      }
+      if (server.is_playing !== state.adBreak.play) {
+        adBreakPlaying(server.is_playing);
+      }
+    } else if (!state.loaded || state.loaded.item.id !== wanted) {
       if (state.loading !== wanted) {
         load(server.item, server.progress_ms, server.is_playing);
       }
@@ -38,23 +47,41 @@ export function follow(server, previous) {
     if (server.volume_percent !== state.sentVolume && previous && previous.volume_percent !== server.volume_percent) {
       setVolume(server.volume_percent / 100, false);
     }
-    prefetch(server.next_item);
+    if (!state.adBreak) {
+      prefetch(server.next_item);
+    }
+  } else if (state.adBreak) {
+    adBreakLeave(); // playback moved to another device: the break waits for whichever device plays next
   } else if (!audio.paused) {
     stop(); // playback moved to another device, or stopped
     reportPlay(true);
   }
 }
 
-// Loading and playing a track on this device.
-export async function load(item, positionMs, play) {
+// Loading and playing a track on this device; when the free plan's ad break is due, after the break.
+export async function load(item, positionMs, play, afterBreak) {
   state.loading = item.id;
   reportPlay(true);
-  showItem(item);
+  if (!state.adBreak) {
+    showItem(item);
+  }
   let grant;
   try {
     grant = await grantFor(item.id);
   } catch (error) {
+    if (error.code === "ad_break_due" && !afterBreak) {
+      const playOn = await adBreakPlay(positionMs, play);
+      if (state.loading === item.id) {
+        load(item, positionMs, playOn, true);
+      }
+      return;
+    }
     state.loading = null;
+    if (error.code === "ad_break_due") {
+      say(error.message); // still due after a break: skipping would only meet it again
+      render();
+      return;
+    }
     say(error.message + " Skipping it.");
     if (state.playsHere) {
       command("POST", "next/");
@@ -139,19 +166,26 @@ export function setVolume(value, tell) {
 // What the element says.
 export function audioStart() {
   audio.addEventListener("timeupdate", () => {
-    playsHeard(audio.currentTime);
+    if (!state.adBreak) {
+      playsHeard(audio.currentTime); // an ad is never heard as a play of a track
+    }
     renderProgress();
     mediaSessionPosition();
   });
 
   audio.addEventListener("play", () => {
-    if (state.loaded) {
+    if (state.adBreak) {
+      state.adBreak.play = true;
+    } else if (state.loaded) {
       renewReceipt(state.loaded); // played again after its play was over (repeat, or back on this device)
     }
     render();
   });
 
   audio.addEventListener("pause", () => {
+    if (state.adBreak && !state.expectPause && !audio.ended) {
+      state.adBreak.play = false; // the system paused the ad
+    }
     if (!state.expectPause && state.playsHere && !audio.ended) {
       report(false); // paused by the system (headphones out, another app)
     }
@@ -160,6 +194,10 @@ export function audioStart() {
   });
 
   audio.addEventListener("ended", () => {
+    if (state.adBreak) {
+      adOver();
+      return;
+    }
     reportPlay(true);
     if (state.server && state.server.repeat_state === "track") {
       audio.currentTime = 0;
@@ -171,6 +209,10 @@ export function audioStart() {
   });
 
   audio.addEventListener("error", () => {
+    if (state.adBreak) {
+      adOver(); // an ad that cannot be played: the countdown covers its length
+      return;
+    }
     const loaded = state.loaded;
     if (!loaded) {
       return;

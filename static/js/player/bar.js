@@ -6,7 +6,7 @@
 import { formatDuration } from "../format.js";
 import { audio, bar, ui } from "./dom.js";
 import { mediaSessionPlaying } from "./media-session.js";
-import { localProgress, serverProgress, state } from "./state.js";
+import { breakProgress, localProgress, serverProgress, state } from "./state.js";
 
 const REPEAT_LABELS = { off: "Repeat: off", context: "Repeat: all", track: "Repeat: this track" };
 
@@ -41,6 +41,64 @@ export function showItem(item) {
   bar.classList.add("has-item");
 }
 
+// The ad of the break in place of the track: its picture, title and words, its link, and the countdown.
+function showAd(adBreak) {
+  const ad = adBreak.ads[Math.min(Math.max(adBreak.index, 0), adBreak.ads.length - 1)];
+  ui.title.textContent = ad ? ad.title : "Ad break";
+  ui.artist.textContent = "Advertisement";
+  linkTo(ui.title, "");
+  linkTo(ui.artist, "");
+  if (ad && ad.image) {
+    ui.art.src = ad.image;
+    ui.art.hidden = false;
+  } else {
+    ui.art.removeAttribute("src");
+    ui.art.hidden = true;
+  }
+  ui.adText.textContent = ad ? ad.text : "";
+  ui.adName.textContent = ad ? ad.title : "";
+  if (ad && ad.click_url) {
+    ui.adLink.href = ad.click_url;
+    ui.adLink.hidden = false;
+  } else {
+    ui.adLink.removeAttribute("href");
+    ui.adLink.hidden = true;
+  }
+  ui.bitrate.textContent = "";
+  bar.classList.add("has-item");
+}
+
+// Seek, previous and next wait for the end of an ad break, and say so.
+function renderBreakControls(inBreak) {
+  bar.classList.toggle("is-ad", inBreak);
+  ui.ad.hidden = !inBreak;
+  [ui.prev, ui.next].forEach((button) => {
+    if (inBreak) {
+      button.setAttribute("aria-disabled", "true");
+    } else {
+      button.removeAttribute("aria-disabled");
+    }
+  });
+  ui.seek.disabled = inBreak;
+  if (inBreak) {
+    ui.seek.setAttribute("aria-disabled", "true");
+  } else {
+    ui.seek.removeAttribute("aria-disabled");
+  }
+}
+
+function renderBreakProgress() {
+  const progress = breakProgress();
+  const left = formatDuration(Math.ceil(progress.remaining / 1000) * 1000);
+  ui.adCountdown.textContent = "Your music continues in " + left;
+  ui.seek.max = String(progress.total);
+  ui.seek.value = String(progress.elapsed);
+  ui.seek.setAttribute("aria-valuetext", "Ad break: " + left + " left");
+  ui.elapsed.textContent = formatDuration(progress.elapsed);
+  ui.total.textContent = formatDuration(progress.total);
+  bar.style.setProperty("--progress", progress.total ? progress.elapsed / progress.total : 0);
+}
+
 // While the listener drags the seek bar, the progress leaves it alone.
 let seeking = false;
 export function barSeeking(now) {
@@ -48,6 +106,10 @@ export function barSeeking(now) {
 }
 
 export function renderProgress() {
+  if (state.adBreak) {
+    renderBreakProgress();
+    return;
+  }
   const server = state.server;
   if (seeking || !server || !server.item) {
     return;
@@ -62,7 +124,11 @@ export function renderProgress() {
 export function renderBar() {
   const server = state.server;
   const loaded = state.loaded;
-  if (server && server.item && !(state.loading && state.playsHere)) {
+  const adBreak = state.adBreak;
+  renderBreakControls(Boolean(adBreak));
+  if (adBreak) {
+    showAd(adBreak);
+  } else if (server && server.item && !(state.loading && state.playsHere)) {
     if (!loaded || loaded.item.id !== server.item.id || !state.playsHere) {
       showItem(server.item);
     } else {
@@ -70,7 +136,10 @@ export function renderBar() {
       showItem(Object.assign({}, loaded.item, server.item));
     }
   }
-  const playing = state.playsHere ? !audio.paused : Boolean(server && server.is_playing);
+  let playing = state.playsHere ? !audio.paused : Boolean(server && server.is_playing);
+  if (adBreak) {
+    playing = adBreak.play; // between two ads, and while the server asks to wait, too
+  }
   ui.play.setAttribute("aria-label", playing ? "Pause" : "Play");
   ui.play.dataset.state = playing ? "playing" : "paused";
   bar.classList.toggle("is-playing", playing);

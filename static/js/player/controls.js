@@ -5,6 +5,7 @@
  * parallel; on another device's playback it only sends the command.
  */
 import { formatDuration } from "../format.js";
+import { adBreakToggle } from "./ads.js";
 import { audio, ui } from "./dom.js";
 import { applyVolume, setVolume, start } from "./audio.js";
 import { barSeeking, showItem } from "./bar.js";
@@ -20,7 +21,9 @@ export function togglePlay() {
     }
     return;
   }
-  if (state.playsHere) {
+  if (state.playsHere && state.adBreak) {
+    adBreakToggle(); // pause is allowed during an ad, and the countdown waits
+  } else if (state.playsHere) {
     if (audio.paused) {
       start();
       command("PUT", "play/", { position_ms: localProgress() });
@@ -37,8 +40,8 @@ export function togglePlay() {
 
 export function seek(ms) {
   const server = state.server;
-  if (!server || !server.item) {
-    return;
+  if (!server || !server.item || state.adBreak) {
+    return; // no seeking through an ad
   }
   const duration = server.item.duration_ms || 0;
   const target = Math.max(0, Math.min(Math.round(ms), duration ? duration - 250 : ms));
@@ -50,6 +53,13 @@ export function seek(ms) {
 
 export function seekBy(deltaMs) {
   seek((state.playsHere ? localProgress() : serverProgress()) + deltaMs);
+}
+
+// Previous or next: not during an ad break, whose buttons say so (aria-disabled).
+export function skip(direction) {
+  if (!state.adBreak) {
+    command("POST", direction === "previous" ? "previous/" : "next/");
+  }
 }
 
 export function playHere() {
@@ -66,8 +76,8 @@ export function playHere() {
 
 export function controlsStart() {
   ui.play.addEventListener("click", togglePlay);
-  ui.next.addEventListener("click", () => command("POST", "next/"));
-  ui.prev.addEventListener("click", () => command("POST", "previous/"));
+  ui.next.addEventListener("click", () => skip("next"));
+  ui.prev.addEventListener("click", () => skip("previous"));
   ui.shuffle.addEventListener("click", () => command("PUT", "shuffle/", { state: !(state.server && state.server.shuffle_state) }));
   ui.repeat.addEventListener("click", () => {
     const order = ["off", "context", "track"];

@@ -37,6 +37,11 @@ export function domFind() {
     queueButton: bar.querySelector("[data-player=queue]"),
     queuePanel: document.getElementById("player-queue"),
     status: bar.querySelector("[data-player=status]"),
+    ad: bar.querySelector("[data-player=ad]"),
+    adText: bar.querySelector("[data-player=ad-text]"),
+    adLink: bar.querySelector("[data-player=ad-link]"),
+    adName: bar.querySelector("[data-player=ad-name]"),
+    adCountdown: bar.querySelector("[data-player=ad-countdown]"),
   };
   return true;
 }

@@ -3,16 +3,16 @@
  *
  * Keyboard, unless the listener is typing or a control wants the key: Space
  * or K play/pause, ←/→ seek 5 s, Shift+←/→ previous/next, Shift+↑/↓ volume,
- * M mute, S shuffle, R repeat, Q queue, Escape closes menus.
+ * M mute, S shuffle, R repeat, Q queue, Escape closes menus. During an ad
+ * break, seeking and previous/next do nothing, as the bar's buttons.
  */
 import { audio, ui } from "./dom.js";
 import { setVolume } from "./audio.js";
 import { togglePanel } from "./bar.js";
-import { seek, seekBy, togglePlay } from "./controls.js";
+import { seek, seekBy, skip, togglePlay } from "./controls.js";
 import { mediaSessionActions } from "./media-session.js";
 import { closeRowMenu } from "./rows.js";
 import { state } from "./state.js";
-import { command } from "./sync.js";
 
 function onKey(event) {
   if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) {
@@ -37,10 +37,10 @@ function onKey(event) {
       togglePlay();
       break;
     case "ArrowRight":
-      event.shiftKey ? command("POST", "next/") : seekBy(5000);
+      event.shiftKey ? skip("next") : seekBy(5000); // neither during an ad break
       break;
     case "ArrowLeft":
-      event.shiftKey ? command("POST", "previous/") : seekBy(-5000);
+      event.shiftKey ? skip("previous") : seekBy(-5000);
       break;
     case "ArrowUp":
     case "ArrowDown":
@@ -85,8 +85,8 @@ export function keysStart() {
     play: () => (audio.paused || !state.playsHere) && togglePlay(),
     pause: () => (!audio.paused || !state.playsHere) && togglePlay(),
     stop: () => state.playsHere && !audio.paused && togglePlay(),
-    previoustrack: () => command("POST", "previous/"),
-    nexttrack: () => command("POST", "next/"),
+    previoustrack: () => skip("previous"),
+    nexttrack: () => skip("next"),
     seekbackward: (details) => seekBy(-1000 * ((details && details.seekOffset) || 10)),
     seekforward: (details) => seekBy(1000 * ((details && details.seekOffset) || 10)),
     seekto: (details) => seek(1000 * details.seekTime),

@@ -48,6 +48,10 @@ if (domFind()) {
     get state() {
       return state.server;
     },
+    get adBreak() {
+      const adBreak = state.adBreak;
+      return adBreak ? { id: adBreak.id, ad: adBreak.ads[adBreak.index] || null, playing: adBreak.playing } : null;
+    },
     get loaded() {
       const loaded = state.loaded;
       return loaded ? { id: loaded.item.id, bitrate: loaded.grant.bitrate, gain: gainFor(loaded.grant) } : null;

@@ -25,6 +25,19 @@ export function mediaSessionShow(item) {
   });
 }
 
+// An ad of the free plan's break, while it plays.
+export function mediaSessionShowAd(ad) {
+  if (!supported || typeof MediaMetadata === "undefined") {
+    return;
+  }
+  navigator.mediaSession.metadata = new MediaMetadata({
+    title: ad.title,
+    artist: "Advertisement",
+    album: "",
+    artwork: ad.image ? [{ src: ad.image }] : [],
+  });
+}
+
 let lastPositionState = 0;
 export function mediaSessionPosition() {
   if (!supported || !navigator.mediaSession.setPositionState || !audio.duration) {

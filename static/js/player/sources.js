@@ -19,7 +19,9 @@ export async function grantFor(trackId) {
   const answer = await call("GET", "/api/v1/tracks/" + trackId + "/stream/");
   if (!answer.ok) {
     const error = answer.data && answer.data.error;
-    throw new Error(error ? error.message : "This track cannot be played.");
+    const refused = new Error(error ? error.message : "This track cannot be played.");
+    refused.code = error ? error.code : ""; // "ad_break_due": the free plan's ad break comes first (ads.js)
+    throw refused;
   }
   grants.set(trackId, answer.data);
   return answer.data;
@@ -39,7 +41,7 @@ function hlsJs() {
   return hlsLibrary;
 }
 
-// Point the audio element at a grant's stream; the hls.js player when one is needed, else null.
+// Point the audio element at a grant's stream (or an ad's: the same url and hls_url); the hls.js player when one is needed, else null.
 export async function attach(grant) {
   if (state.loaded && state.loaded.hls) {
     state.loaded.hls.destroy();

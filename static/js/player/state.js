@@ -17,6 +17,7 @@ export const state = {
   sentVolume: null,
   normalise: true,
   expectPause: false, // a pause this device asked for, not one the system made
+  adBreak: null, // the ad break playing here (ads.js): while it lasts, nothing is loaded
 };
 export const grants = new Map(); // track id -> its stream grant
 export const rowItems = new Map(); // what the rows on pages said about their tracks
@@ -56,8 +57,28 @@ export function serverProgress() {
   return Math.min(position, server.item.duration_ms || position);
 }
 
+// Where the track is here; during an ad break, where the track that waits for it will start.
 export function localProgress() {
+  if (state.adBreak) {
+    return state.adBreak.positionMs;
+  }
   return Math.round((audio.currentTime || 0) * 1000);
+}
+
+// How far the ad break has gone: the ads heard, then the wait the server asked for, if any.
+export function breakProgress() {
+  const adBreak = state.adBreak;
+  const total = adBreak.durationMs;
+  let remaining;
+  if (adBreak.waitUntil) {
+    remaining = adBreak.waitUntil - performance.now();
+  } else {
+    const ad = adBreak.playing ? adBreak.ads[adBreak.index] : null;
+    const inAd = ad ? Math.min((audio.currentTime || 0) * 1000, ad.duration_ms) : 0;
+    remaining = total - adBreak.doneMs - inAd;
+  }
+  remaining = Math.max(0, Math.round(remaining));
+  return { total: total, remaining: remaining, elapsed: Math.max(0, total - remaining) };
 }
 
 // Pause the audio here, as this device's own choice (not the system's).
