@@ -8,7 +8,8 @@ origin and the nginx edges). Settings come from scripts/services.env; variables 
 in the environment win. The bench starts, and stops at the end, two servers of its own,
 each on a free loopback port:
 
-- the app: gunicorn with deploy/gunicorn.conf.py, ``-w 3 -k gthread --threads 4``,
+- the app: gunicorn with deploy/gunicorn.conf.py as production runs it (two workers a core
+  and one, four threads each, gthread), or --workers and --threads when given,
   ``DEBUG=false``, in services mode;
 - a plain nginx serving a copy of the rendition from a temporary folder, configured like
   the edges (one worker, sendfile, an access log, open file descriptors kept) but with no
@@ -910,11 +911,12 @@ class Servers:
             stop_process(self.static, first=signal.SIGQUIT, name="nginx (static)")
 
 
-def start_app(servers: Servers, env: dict[str, str], *, workers: int, threads: int) -> tuple[Url, str]:
+def start_app(servers: Servers, env: dict[str, str], *, workers: int | None, threads: int | None) -> tuple[Url, str]:
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "-b", f"127.0.0.1:{port}",
-        "-w", str(workers), "-k", "gthread", "--threads", str(threads), "spotifyclone.wsgi",
+        *(["-w", str(workers)] if workers else []), *(["--threads", str(threads)] if threads else []),
+        "spotifyclone.wsgi",
     ]  # fmt: skip
     log = (servers.scratch / "gunicorn.log").open("wb")
     servers.app = subprocess.Popen(
@@ -930,6 +932,8 @@ def start_app(servers: Servers, env: dict[str, str], *, workers: int, threads: i
         tail = "\n".join((servers.scratch / "gunicorn.log").read_text(errors="replace").splitlines()[-20:])
         raise BenchError(f"{exc}; its log ends with:\n{tail}") from None
     shown = " ".join(command[2:]).replace(sys.executable, "python")
+    if not workers or not threads:
+        shown += f" ({len(children_of(process.pid))} workers{'' if threads else ', threads as configured'})"
     return base, f"gunicorn {shown}"
 
 
@@ -1175,8 +1179,10 @@ def main() -> None:
     parser.add_argument(
         "--grant-concurrency", default="8,32", help="wrk connections for section 3, comma-separated (default 8,32)"
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="gunicorn workers (default: deploy/gunicorn.conf.py's)"
+    )
+    parser.add_argument("--threads", type=int, default=None, help="gunicorn threads per worker (default: the config's)")
     parser.add_argument(
         "--track", type=int, default=None, help="track id (default: the longest the listener may stream)"
     )
@@ -1194,7 +1200,7 @@ def main() -> None:
         "threads",
         "grant_rounds",
     ):
-        if getattr(args, name) < 1:
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     try:
         args.grant_concurrency = [int(part) for part in args.grant_concurrency.split(",")]
