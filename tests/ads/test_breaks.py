@@ -301,3 +301,17 @@ def test_a_free_grant_costs_one_redis_round_trip_for_ads_and_a_premium_one_none(
             assert _grant(api, tracks[0]).status_code == 200
         packed = [b"".join(sent) if isinstance(sent, list) else sent for sent in redis_round_trips]
         assert len([sent for sent in packed if b"ads:ledger" in sent]) == ledger_trips
+
+
+def test_the_schema_documents_the_breaks_and_the_refused_grant(client):
+    paths = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+    start = paths["/api/v1/me/ad-breaks/"]["post"]
+    assert {"201", "200", "409"} <= set(start["responses"])
+    assert set(start["responses"]["201"]["content"]["application/json"]["schema"]["$ref"].split("/")[-1:]) == {
+        "AdBreak"
+    }
+    complete = paths["/api/v1/me/ad-breaks/{id}/complete/"]["post"]
+    assert {"204", "404", "409"} <= set(complete["responses"])
+    assert "ad_break_too_short" in complete["responses"]["409"]["description"]
+    assert "ad_break_due" in paths["/api/v1/tracks/{id}/stream/"]["get"]["responses"]["409"]["description"]
+    assert all("streaming" in str(operation.get("security")) for operation in (start, complete))
