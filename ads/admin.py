@@ -14,6 +14,8 @@ from catalog.audio import AudioProbeError, audio_verify
 from core.images import ImageError, image_normalise
 
 IMAGE_SIZE = 640
+# What the audio's processing sets: shown, never edited.
+AUDIO_MADE = ("status", "failure_reason", "media_folder", "duration_ms", "bitrate", "loudness_lufs", "true_peak_dbtp")
 
 
 class CampaignForm(forms.ModelForm):
@@ -61,34 +63,12 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ["name", "title", "advertiser__name"]
     autocomplete_fields = ["advertiser"]
     filter_horizontal = ["genres"]
-    readonly_fields = [
-        "status",
-        "failure_reason",
-        "media_folder",
-        "duration_ms",
-        "bitrate",
-        "loudness_lufs",
-        "true_peak_dbtp",
-        "figures",
-    ]
+    readonly_fields = [*AUDIO_MADE, "figures"]
     fieldsets = [
         (None, {"fields": ["advertiser", "name", "title", "text", "click_url", "image", "audio"]}),
         ("When and for whom", {"fields": ["starts_at", "ends_at", "countries", "genres"]}),
         ("How often", {"fields": ["weight", "impression_budget", "frequency_cap"]}),
-        (
-            "Audio",
-            {
-                "fields": [
-                    "status",
-                    "failure_reason",
-                    "media_folder",
-                    "duration_ms",
-                    "bitrate",
-                    "loudness_lufs",
-                    "true_peak_dbtp",
-                ]
-            },
-        ),
+        ("Audio", {"fields": AUDIO_MADE}),
         ("Figures", {"fields": ["figures"]}),
     ]
 

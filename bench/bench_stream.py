@@ -366,6 +366,19 @@ class Reply:
     keep_alive: bool
 
 
+def _head(raw: memoryview) -> tuple[int, dict[str, str], int]:
+    """A response's status, headers (names lowercased) and Content-Length, from its head without the blank line."""
+    lines = bytes(raw).decode("latin-1").split("\r\n")
+    status = int(lines[0].split(" ", 2)[1])
+    headers = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        headers[name.strip().lower()] = value.strip()
+    if "content-length" not in headers:
+        raise ProtocolError(f"response without Content-Length (Transfer-Encoding: {headers.get('transfer-encoding')})")
+    return status, headers, int(headers["content-length"])
+
+
 class Reader:
     """One HTTP/1.1 exchange at a time on a socket, the body read into a reused buffer."""
 
@@ -387,17 +400,7 @@ class Reader:
                 break
             if used == len(self.buffer):
                 raise ProtocolError("response headers too long")
-        lines = bytes(self.view[:end]).decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if "content-length" not in headers:
-            raise ProtocolError(
-                f"response without Content-Length (Transfer-Encoding: {headers.get('transfer-encoding')})"
-            )
-        size = int(headers["content-length"])
+        status, headers, size = _head(self.view[:end])
         got = used - (end + 4)
         if got > size:
             raise ProtocolError("more bytes than Content-Length")
@@ -562,17 +565,7 @@ class Connection:
                 break
             if used == len(self.buffer):
                 raise ProtocolError("response headers too long")
-        lines = bytes(view[:end]).decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        headers = {}
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        if "content-length" not in headers:
-            raise ProtocolError(
-                f"response without Content-Length (Transfer-Encoding: {headers.get('transfer-encoding')})"
-            )
-        size = int(headers["content-length"])
+        status, headers, size = _head(view[:end])
         got = used - (end + 4)
         if got > size:
             raise ProtocolError("more bytes than Content-Length")

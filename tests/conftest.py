@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import Client
 
 from accounts.models import User
 from catalog.models import Artist, ArtistMembership
@@ -192,6 +193,15 @@ def stranger(db: None) -> User:
 @pytest.fixture
 def staff(db: None) -> User:
     return UserFactory(username="staff", is_staff=True)
+
+
+@pytest.fixture
+def admin_client_(client: Client, staff: User) -> Client:
+    """The test client signed in as a superuser of the admin."""
+    staff.is_superuser = True
+    staff.save()
+    client.force_login(staff)
+    return client
 
 
 @pytest.fixture

@@ -14,14 +14,6 @@ from tests.catalog.conftest import png_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client, staff):
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return client
-
-
 def _form(advertiser: Advertiser, image: SimpleUploadedFile) -> dict[str, object]:
     now = timezone.now()
     return {

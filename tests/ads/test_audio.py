@@ -20,14 +20,6 @@ from tests.streaming.factories import TrackMediaFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client, staff):
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return client
-
-
 def _form(audio: SimpleUploadedFile, **extra: object) -> dict[str, object]:
     now = timezone.now()
     return {

@@ -10,14 +10,6 @@ from tests.catalog.conftest import png_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client, staff):
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return client
-
-
 def test_staff_publish_from_the_admin_and_hear_why_not(
     admin_client_, artist, owner, audio_bytes, django_capture_on_commit_callbacks
 ):

@@ -9,14 +9,6 @@ from subscriptions.providers import STAFF_GRANTS, TRIAL
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client, staff):
-    staff.is_superuser = True
-    staff.save()
-    client.force_login(staff)
-    return client
-
-
 def _act(admin_client_, model: str, action: str, *objects) -> str:
     response = admin_client_.post(
         f"/admin/{model}/", {"action": action, "_selected_action": [obj.pk for obj in objects]}, follow=True
