@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "playlists",
     "search",
     "ads",
+    "recommendations",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
     "search-tombstones-purge": {"task": "search.tasks.search_tombstones_purge", "schedule": timedelta(hours=6)},
     "renditions-sweep": {"task": "streaming.tasks.renditions_sweep", "schedule": timedelta(hours=1)},
     "tracks-processing-resume": {"task": "streaming.tasks.tracks_processing_resume", "schedule": timedelta(minutes=30)},
+    "recommendations-compute": {
+        "task": "recommendations.tasks.recommendations_compute",
+        "schedule": timedelta(hours=6),
+    },
 }
 
 # Blob storage: files under media/ by default, S3 (or any S3-compatible
