@@ -28,6 +28,11 @@ SEED_LIKES = 50
 SEED_FOLLOWS = 20
 HEARD_WEIGHT = 0.05  # what a track heard recently keeps of its score: pushed down, not hidden
 MIXES = 6
+# A pair heard by few listeners is weighed down: its score times listeners / (listeners + SHRINK).
+SHRINK = 10
+# How much the most played tracks of the listener's genres add, next to the best neighbour's score.
+PRIOR = 0.3
+PRIOR_TRACKS = 30
 MIX_TRACKS = 30
 
 
@@ -55,11 +60,11 @@ def _tracks_in_order(ids: list[int], *, viewer: object, limit: int) -> list[Trac
 
 
 def neighbours_of(*, kind: str, ids: Iterable[int]) -> dict[int, list[tuple[int, float]]]:
-    """Each item's neighbours, best first, with scores from 0 to 1 (one indexed query)."""
+    """Each item's neighbours, best first, with scores from 0 to 1, shrunk when few listeners back them."""
     found: dict[int, list[tuple[int, float]]] = defaultdict(list)
     rows = Neighbour.objects.filter(kind=kind, item_id__in=list(ids)).order_by("item_id", "-score", "neighbour_id")
-    for item, other, score in rows.values_list("item_id", "neighbour_id", "score"):
-        found[item].append((other, score / 1_000_000))
+    for item, other, score, together in rows.values_list("item_id", "neighbour_id", "score", "listeners"):
+        found[item].append((other, score / 1_000_000 * together / (together + SHRINK)))
     return found
 
 
@@ -116,6 +121,10 @@ def _rank(
     for artist, tracks in _popular_by_artist(artist_scores).items():
         for place, track in enumerate(tracks):
             scores[track] += artist_scores[artist] * 0.5 / (1 + place)
+    if fill_genres and scores:  # a prior: what is played most in the listener's genres
+        top = max(scores.values())
+        for place, track in enumerate(_popular(genres=fill_genres, exclude=heard, limit=PRIOR_TRACKS)):
+            scores[track] += PRIOR * top / (1 + place / 10)
     for track in heard & scores.keys():
         scores[track] *= HEARD_WEIGHT
     artist_of = dict(Track.objects.filter(_playable(), pk__in=list(scores)).values_list("pk", "artist_id"))
