@@ -135,3 +135,22 @@ def test_related_artists_are_those_played_by_the_same_listeners_then_those_shari
     assert names[0] == "Two"
     assert set(names[1:]) == {planted["albums"]["a"].artist.name, planted["albums"]["hit"].artist.name}
     assert api.get("/api/v1/artists/999999/related-artists/").status_code == 404
+
+
+def test_recommendations_read_in_a_bounded_number_of_queries_and_an_unknown_seed_gives_an_empty_pool(
+    api, planted, django_assert_max_num_queries
+):
+    neighbours_compute()
+    seeds = ",".join(str(t.pk) for t in planted["tracks"]["a"][:2])
+
+    with django_assert_max_num_queries(15):
+        response = api.get("/api/v1/recommendations/", {"seed_tracks": seeds, "seed_artists": "999999", "limit": 50})
+
+    assert response.status_code == 200
+    assert response.json()["seeds"][-1] == {
+        "id": "999999",
+        "type": "artist",
+        "initialPoolSize": 0,
+        "href": "http://testserver/api/v1/artists/999999/",
+    }
+    assert planted["tracks"]["a"][2].pk == response.json()["tracks"][0]["id"]
