@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from catalog.models import Album, Artist, Genre, Track
@@ -87,8 +87,9 @@ def _popular_by_artist(artist_ids: Iterable[int], *, per_artist: int = 5) -> dic
 def _popular(*, genres: set[int] | None = None, exclude: set[int], limit: int) -> list[int]:
     tracks = Track.objects.filter(_playable())
     if genres:
-        tracks = tracks.filter(Q(genres__in=genres) | Q(album__genres__in=genres))
-    ids = tracks.order_by("-play_count", "pk").values_list("pk", flat=True).distinct()[: limit + len(exclude)]
+        in_genres = Track.objects.filter(Q(genres__in=genres) | Q(album__genres__in=genres)).values("pk")
+        tracks = tracks.filter(pk__in=in_genres)
+    ids = tracks.order_by("-play_count", "pk").values_list("pk", flat=True)[: limit + len(exclude)]
     return [pk for pk in ids if pk not in exclude][:limit]
 
 
@@ -249,11 +250,14 @@ def related_artists(*, artist_id: int, limit: int = 20) -> list[Artist]:
 def _related_by_genre(artist: Artist, *, limit: int) -> list[Artist]:
     """Artists with published music in the most genres this one has, the more played first."""
     genres = Album.objects.filter(artist=artist, status=Album.Status.PUBLISHED).values("genres")
+    plays = (
+        Track.objects.filter(artist=OuterRef("pk")).values("artist").annotate(total=Sum("play_count")).values("total")
+    )
     return list(
         Artist.objects.filter(albums__status=Album.Status.PUBLISHED, albums__genres__in=genres)
         .exclude(pk=artist.pk)
-        .annotate(shared=Count("albums__genres", distinct=True), plays=Sum("tracks__play_count"))
-        .order_by("-shared", "-plays", "name")[:limit]
+        .annotate(shared=Count("albums__genres", distinct=True), plays=Subquery(plays))
+        .order_by("-shared", F("plays").desc(nulls_last=True), "name")[:limit]
     )
 
 
