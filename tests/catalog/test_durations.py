@@ -1,5 +1,7 @@
 """One duration rule for every page: whole seconds, cut, never rounded up."""
 
+import re
+
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
@@ -48,7 +50,8 @@ def test_the_studio_and_the_listener_show_the_same_length_for_a_track(client, ow
     }
 
     for name, response in pages.items():
-        html = response.content.decode()
+        # Without the dates and times the pages show (an upload at 23:08 holds "3:08").
+        html = re.sub(r"<time\b[^>]*>.*?</time>", "", response.content.decode(), flags=re.DOTALL)
         assert response.status_code == 200, name
         assert "3:07" in html, name
         assert "3:08" not in html, name
