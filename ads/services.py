@@ -152,9 +152,11 @@ def campaign_audio_process(*, campaign_id: int) -> Campaign | None:
     folder = f"ads/{campaign.pk}/{secrets.token_hex(8)}/"
     try:
         media = clip_renditions_make(original=original, folder=folder)
-    except TranscodeError as exc:
+    except (TranscodeError, FileNotFoundError) as exc:
+        # FileNotFoundError: the upload is gone from storage, which no retry brings back.
+        reason = str(exc) if isinstance(exc, TranscodeError) else "The uploaded audio is missing: upload it again."
         Campaign.objects.filter(pk=campaign.pk, audio=original).update(
-            status=Campaign.Status.FAILED, failure_reason=str(exc)[:500]
+            status=Campaign.Status.FAILED, failure_reason=reason[:500]
         )
         return Campaign.objects.get(pk=campaign.pk)
     cap = Profile.PLAN_BITRATE_CAPS[Profile.Plan.FREE]  # only free listeners hear ads

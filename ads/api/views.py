@@ -1,7 +1,6 @@
 from typing import Any, cast
 
 from django.conf import settings
-from django.core import signing
 from django.http import HttpRequest
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -121,7 +120,7 @@ class AdBreakCompleteView(APIView):
     def post(self, request: Request, pk: str) -> Response:
         try:
             ad_break_complete(user=cast(User, request.user), break_id=pk)
-        except (AdBreak.DoesNotExist, signing.BadSignature):
+        except AdBreak.DoesNotExist:
             raise exceptions.NotFound("No such ad break.") from None
         except AdBreakTooShortError as exc:
             body = error_body(

@@ -135,3 +135,17 @@ def test_a_quiet_ad_is_brought_up_to_the_target_level(tmp_path):
     assert abs(media.loudness.integrated_lufs - TARGET_LUFS) <= 1.0
     assert media.loudness.true_peak_dbtp <= PEAK_CEILING_DBTP + 0.5
     assert renditions_storage().exists("ads/999999/quiet/hls/master_96.m3u8")
+
+
+def test_an_upload_gone_from_storage_marks_the_campaign_failed_rather_than_retrying_forever(
+    admin_client_, audio_bytes, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    _add(admin_client_, SimpleUploadedFile("spring.flac", audio_bytes("flac")), django_capture_on_commit_callbacks)
+    campaign = Campaign.objects.get()
+    default_storage.delete(campaign.audio.name)
+    Campaign.objects.filter(pk=campaign.pk).update(status=Campaign.Status.PROCESSING, audio_made_from="")
+    failed = campaign_audio_process(campaign_id=campaign.pk)
+    assert failed.status == Campaign.Status.FAILED
+    assert "missing" in failed.failure_reason
