@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from accounts.models import User
 from catalog.models import Album, Artist, Genre, Track
@@ -48,15 +48,23 @@ def tracks_recommendable(*, viewer: object) -> QuerySet[Track]:
     return tracks
 
 
-def _tracks_in_order(ids: list[int], *, viewer: object, limit: int) -> list[Track]:
-    found = (
+def tracks_by_id(ids: Iterable[int], *, viewer: object) -> dict[int, Track]:
+    """The tracks of ``ids`` the viewer may be recommended, by id, in one query (and two prefetches)."""
+    return (
         tracks_recommendable(viewer=viewer)
-        .filter(pk__in=ids)
+        .filter(pk__in=list(ids))
         .select_related("artist", "album")
         .prefetch_related("featured_artists", "genres")
         .in_bulk()
     )
+
+
+def _in_order(ids: list[int], found: dict[int, Track], *, limit: int) -> list[Track]:
     return [found[pk] for pk in ids if pk in found][:limit]
+
+
+def _tracks_in_order(ids: list[int], *, viewer: object, limit: int) -> list[Track]:
+    return _in_order(ids, tracks_by_id(ids, viewer=viewer), limit=limit)
 
 
 def neighbours_of(*, kind: str, ids: Iterable[int]) -> dict[int, list[tuple[int, float]]]:
@@ -208,6 +216,12 @@ def recommendations_from_seeds(
     *, tracks: list[int], artists: list[int], genres: list[str], viewer: object, limit: int
 ) -> tuple[list[Seed], list[Track]]:
     """Tracks like the seeds (Spotify's recommendations): their neighbours, then their genres' popular."""
+    seeds, ids = seeds_track_ids(tracks=tracks, artists=artists, genres=genres)
+    return seeds, _tracks_in_order(ids, viewer=viewer, limit=limit)
+
+
+def seeds_track_ids(*, tracks: list[int], artists: list[int], genres: list[str]) -> tuple[list[Seed], list[int]]:
+    """The seeds as found, and the ids of the tracks like them, best first (cached, not filtered yet)."""
     key = seeds_key(tracks=tracks, artists=artists, genres=genres)
     cached: tuple[list[Seed], list[int]] | None = cache.get(key)
     if cached is None:
@@ -229,22 +243,41 @@ def recommendations_from_seeds(
         seeds += [Seed(slug, "genre", len(popular_in_genre.get(slug, []))) for slug in genres]
         cached = (seeds, [pk for pk in ids if pk not in known_tracks])
         cache.set(key, cached, timeout=SEEDS_TIMEOUT)
-    seeds, ids = cached
-    return seeds, _tracks_in_order(ids, viewer=viewer, limit=limit)
+    return cached
 
 
 def related_artists(*, artist_id: int, limit: int = 20) -> list[Artist]:
     """Fans also like: the artist's neighbours in listening, then artists sharing their genres."""
-    ids = [other for other, _ in neighbours_of(kind=Neighbour.Kind.ARTIST, ids=[artist_id]).get(artist_id, [])]
-    with_music = Artist.objects.filter(albums__status=Album.Status.PUBLISHED).distinct()
-    found = with_music.in_bulk(ids)
-    related = [found[pk] for pk in ids if pk in found][:limit]
+    related = listening_neighbours(artist_id=artist_id, limit=limit)
     if len(related) < limit:
         seen = {artist.pk for artist in related}
         artist = Artist.objects.filter(pk=artist_id).first()
         if artist is not None:
             related += [a for a in _related_by_genre(artist, limit=limit) if a.pk not in seen][: limit - len(related)]
     return related
+
+
+def listening_neighbours(*, artist_id: int, limit: int = 20) -> list[Artist]:
+    """The artists with published music that the artist's listeners play close to them, the closest first.
+
+    One query: the neighbours' rows ordered as :func:`neighbours_of` orders them (score shrunk
+    when few listeners back it), joined to the artists.
+    """
+    mine = Neighbour.objects.filter(kind=Neighbour.Kind.ARTIST, item_id=artist_id)
+    rows = mine.filter(neighbour_id=OuterRef("pk"))
+    shrunk = ExpressionWrapper(F("score") * F("listeners") * 1.0 / (F("listeners") + SHRINK), output_field=FloatField())
+    published = Album.objects.filter(status=Album.Status.PUBLISHED).values("artist_id")
+    return list(
+        Artist.objects.filter(pk__in=mine.values("neighbour_id"))
+        .filter(pk__in=published)
+        .annotate(closeness=Subquery(rows.annotate(shrunk=shrunk).values("shrunk")[:1]))
+        .order_by("-closeness", "pk")[:limit]
+    )
+
+
+def fans_also_like(artist: Artist, limit: int) -> list[Artist]:
+    """The artist page's "Fans also like" (a source of ``search.related``): listening neighbours only."""
+    return listening_neighbours(artist_id=artist.pk, limit=limit)
 
 
 def _related_by_genre(artist: Artist, *, limit: int) -> list[Artist]:
@@ -292,12 +325,12 @@ def _mix_groups(artist_seeds: dict[int, float]) -> list[list[int]]:
     return groups
 
 
-def mixes_for_listener(*, user: User) -> list[Mix]:
-    """A few mixes made for the listener, one per cluster of the artists they play (cached)."""
-    key = mixes_key(user.pk)
+def mix_track_ids(*, user_id: int) -> list[tuple[list[int], list[int]]]:
+    """The listener's mixes as (artist ids, track ids), best first (cached, not filtered yet)."""
+    key = mixes_key(user_id)
     cached: list[tuple[list[int], list[int]]] | None = cache.get(key)
     if cached is None:
-        taste = listener_taste(user_id=user.pk)
+        taste = listener_taste(user_id=user_id)
         cached = []
         for group in _mix_groups(taste.artist_seeds):
             theirs = _tracks_of_artists(group, taste)
@@ -312,12 +345,24 @@ def mixes_for_listener(*, user: User) -> list[Mix]:
             if ids:
                 cached.append((group, ids))
         cache.set(key, cached, timeout=LISTENER_TIMEOUT)
+    return cached
+
+
+def mixes_for_listener(*, user: User, tracks: int = MIX_TRACKS) -> list[Mix]:
+    """A few mixes made for the listener, one per cluster of the artists they play (cached).
+
+    A mix's number is its place in the cached list, so it names the same mix on every page
+    until the list is made again; a mix left with nothing the listener may play is left out.
+    ``tracks`` caps what is read of each (a page of cards needs only the first few).
+    """
+    cached = mix_track_ids(user_id=user.pk)
     artists = Artist.objects.in_bulk([pk for group, _ in cached for pk in group])
+    found = tracks_by_id([pk for _, ids in cached for pk in ids[:tracks]], viewer=user)
     mixes: list[Mix] = []
-    for group, ids in cached:
-        tracks = _tracks_in_order(ids, viewer=user, limit=MIX_TRACKS)
-        if tracks:
-            mixes.append(Mix(len(mixes) + 1, [artists[pk] for pk in group if pk in artists], tracks))
+    for number, (group, ids) in enumerate(cached, start=1):
+        chosen = _in_order(ids, found, limit=tracks)
+        if chosen:
+            mixes.append(Mix(number, [artists[pk] for pk in group if pk in artists], chosen))
     return mixes
 
 

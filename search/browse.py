@@ -18,6 +18,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from catalog.access import tracks_visible_to
 from catalog.models import Album, Artist, Genre, Track
 from search.models import SearchEntry
+from search.related import related_from_sources
 
 BROWSE_TTL = 300
 VERSION_KEY = "browse:version"
@@ -85,6 +86,11 @@ def _appears_on(artist: Artist, limit: int = 12) -> list[Album]:
 
 
 def _related(artist: Artist, limit: int = 6) -> list[Artist]:
+    """Fans also like: what a source above search finds (listening neighbours), else the genre list."""
+    return related_from_sources(artist, limit=limit) or _related_by_genre(artist, limit=limit)
+
+
+def _related_by_genre(artist: Artist, limit: int) -> list[Artist]:
     """Artists with published music in the most genres this one has, the more popular first."""
     genres = Album.objects.filter(artist=artist, status=Album.Status.PUBLISHED).values("genres")
     popularity = SearchEntry.objects.filter(kind="artist", object_id=OuterRef("pk")).values("popularity")[:1]
