@@ -358,6 +358,13 @@ def mixes_for_listener(*, user: User, tracks: int = MIX_TRACKS) -> list[Mix]:
     cached = mix_track_ids(user_id=user.pk)
     artists = Artist.objects.in_bulk([pk for group, _ in cached for pk in group])
     found = tracks_by_id([pk for _, ids in cached for pk in ids[:tracks]], viewer=user)
+    return mixes_from(cached, artists=artists, found=found, tracks=tracks)
+
+
+def mixes_from(
+    cached: list[tuple[list[int], list[int]]], *, artists: dict[int, Artist], found: dict[int, Track], tracks: int
+) -> list[Mix]:
+    """The mixes of :func:`mix_track_ids` with their artists and tracks, from what was loaded of them."""
     mixes: list[Mix] = []
     for number, (group, ids) in enumerate(cached, start=1):
         chosen = _in_order(ids, found, limit=tracks)

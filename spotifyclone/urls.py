@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("streaming.urls")),
     path("", include("playlists.urls")),
+    path("", include("recommendations.urls")),
     path("", include("ads.urls")),
     path("admin/", admin.site.urls),
 ]

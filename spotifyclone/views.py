@@ -13,6 +13,7 @@ from django.views.defaults import server_error as html_server_error
 from django.views.static import serve
 
 from playlists.selectors import playlist_list_mine
+from recommendations.shelves import home_shelves
 from search import browse
 from spotifyclone import health
 from spotifyclone.api.errors import json_not_found, json_server_error
@@ -26,8 +27,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "genres": browse.genre_list()[:12],
     }
     if request.user.is_authenticated:
-        context["recent"] = _recently_played(request.user)
+        recent = _recently_played(request.user)
+        context["recent"] = recent
         context["playlists"] = list(playlist_list_mine(user=request.user)[:6])
+        # No shelf repeats a track shown above or below it.
+        shown = {track.pk for track in recent} | {track.pk for track in context["chart"]}
+        context["shelves"] = home_shelves(user=request.user, recent=recent, shown=shown)
     return render(request, "home.html", context)
 
 

@@ -1,5 +1,6 @@
 """Where listeners see the recommendations: the home page's shelves, mix pages, "Fans also like", the demo's plays."""
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Album, Artist, Genre, Track
+from playlists.models import FollowedArtist
 from recommendations.services import neighbours_compute
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
@@ -72,3 +74,127 @@ def test_fans_also_like_falls_back_to_shared_genres_without_enough_listening(
     assert "Fans also like" in fans_like
     assert ">Twin<" in fans_like
     assert ">Ally One<" not in fans_like
+
+
+def _track_ids(html: str) -> list[str]:
+    return re.findall(r'data-track-id="(\d+)"', html)
+
+
+def test_a_listener_who_plays_sees_their_mixes_and_a_mix_page_plays(client: Any, circle: dict[str, Any]) -> None:
+    neighbours_compute()
+    fan = circle["fans"][0]
+    client.force_login(fan)
+
+    page = client.get("/").content.decode()
+
+    made = _section(page, "made-for-you")
+    assert 'href="/made-for-you/1/"' in made
+    assert "Star" in made
+    assert "Because you listened to Ally Three 2" in page  # the last track they played
+    ids = _track_ids(page)
+    assert len(ids) == len(set(ids))  # no shelf repeats a track another one shows
+    mix = client.get("/made-for-you/1/").content.decode()
+    assert "<h1>Mix 1</h1>" in mix
+    assert 'data-action="play-all" data-target="#mix-tracks"' in mix
+    playing = Track.objects.filter(pk__in=_track_ids(_section_by_id(mix, "mix-tracks")))
+    assert {track.artist.name for track in playing} == {"Star", "Ally One", "Ally Two", "Ally Three"}
+
+
+def _section_by_id(page: str, element_id: str) -> str:
+    start = page.index(f'id="{element_id}"')
+    return page[start : page.index("</ol>", start)]
+
+
+def test_more_like_shelves_show_whom_the_artists_listeners_also_play(client: Any, circle: dict[str, Any]) -> None:
+    neighbours_compute()
+    listener = UserFactory()
+    FollowedArtist.objects.create(user=listener, artist=circle["star"])
+    client.force_login(listener)
+    more = _section(client.get("/").content.decode(), "more-like-1")
+    assert "More like Star" in more
+    assert all(f">{ally.name}<" in more for ally in circle["allies"])
+
+
+def test_a_new_listener_gets_the_most_played_and_no_empty_shelf(client: Any, db: None) -> None:
+    _artist("Quiet", tracks=6)
+    _artist("Loud", tracks=6, plays=50)
+    client.force_login(UserFactory())
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    for heading in ("Made for you", "Because you listened", "More like", "Recently played"):
+        assert heading not in page
+    recommended = Track.objects.filter(pk__in=_track_ids(_section(page, "recommended")))
+    assert len(recommended) == 5
+    # The five most played are "Popular right now" just below; the next five are recommended.
+    assert {track.title for track in recommended} == {"Loud 5", "Quiet 0", "Quiet 1", "Quiet 2", "Quiet 3"}
+
+
+def test_shelves_and_mixes_never_show_what_the_listener_may_not_play(client: Any, circle: dict[str, Any]) -> None:
+    neighbours_compute()
+    fan = circle["fans"][0]
+    client.force_login(fan)
+    client.get("/")  # the lists are cached now, with every track in them
+    hidden = {
+        Track.objects.get(title="Ally One 1"),  # its album is taken down
+        Track.objects.get(title="Ally Two 1"),  # it is being processed again
+        Track.objects.get(title="Ally Three 1"),  # explicit, and this listener turned explicit off
+    }
+    assert all(f">{track.title}" in client.get("/made-for-you/1/").content.decode() for track in hidden)
+    Album.objects.filter(artist__name="Ally One").update(status=Album.Status.DRAFT)
+    Track.objects.filter(title="Ally Two 1").update(status=Track.Status.PROCESSING)
+    Track.objects.filter(title="Ally Three 1").update(explicit=True)
+    fan.profile.explicit_content = False
+    fan.profile.save(update_fields=["explicit_content"])
+
+    home = client.get("/").content.decode()
+    # The shelves: what the listener played, above them, and the charts below are no recommendations.
+    shelves = home[home.index('id="made-for-you"') : home.index('id="popular"')]
+    for page in (
+        shelves,
+        client.get("/made-for-you/").content.decode(),
+        client.get("/made-for-you/1/").content.decode(),
+    ):
+        assert not any(f">{track.title}" in page for track in hidden)
+    assert ">Ally Two 0<" in client.get("/made-for-you/1/").content.decode()
+
+
+def test_a_mix_page_is_for_a_signed_in_listener_who_has_that_mix(client: Any, circle: dict[str, Any]) -> None:
+    neighbours_compute()
+    response = client.get("/made-for-you/1/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    client.force_login(circle["fans"][0])
+    assert client.get("/made-for-you/1/").status_code == 200
+    assert client.get("/made-for-you/7/").status_code == 404
+    client.force_login(UserFactory())  # nothing played: no mix
+    assert client.get("/made-for-you/1/").status_code == 404
+    assert client.get("/made-for-you/").status_code == 200
+
+
+def test_the_made_for_you_page_lists_every_mix_and_the_whole_list(client: Any, circle: dict[str, Any]) -> None:
+    neighbours_compute()
+    client.force_login(circle["fans"][0])
+    page = client.get("/made-for-you/").content.decode()
+    assert 'href="/made-for-you/1/"' in page
+    assert len(_track_ids(_section(page, "recommended"))) == Track.objects.count()  # 15 tracks: all of them
+
+
+def test_the_home_page_reads_its_shelves_in_a_fixed_number_of_queries(
+    client: Any, circle: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    neighbours_compute()
+    fan = circle["fans"][0]
+    for artist in (circle["star"], circle["twin"]):
+        FollowedArtist.objects.create(user=fan, artist=artist)
+    client.force_login(fan)
+    client.get("/")  # warms the caches: the lists, and what every listener shares
+    # The listener, their plays, playlists, the tracks of every shelf at once, the mixes' artists,
+    # their follows and three for each "More like" shelf: none per track or per card.
+    with django_assert_max_num_queries(12):
+        page = client.get("/").content.decode()
+    assert "Made for you" in page
+    assert "Because you listened to" in page
+    assert "More like Twin" in page

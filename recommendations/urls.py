@@ -1,0 +1,10 @@
+from django.urls import path
+
+from recommendations import views
+
+app_name = "recommendations"
+
+urlpatterns = [
+    path("made-for-you/", views.made_for_you, name="made_for_you"),
+    path("made-for-you/<int:number>/", views.mix, name="mix"),
+]
