@@ -34,4 +34,4 @@ class AccountForm(forms.ModelForm):
 class PreferencesForm(forms.ModelForm):
     class Meta:
         model = Profile
-        fields = ("country", "streaming_quality", "explicit_content", "private_session", "language")
+        fields = ("country", "streaming_quality", "explicit_content", "private_session", "autoplay", "language")

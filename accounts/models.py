@@ -61,6 +61,7 @@ class Profile(models.Model):
     private_session = models.BooleanField(
         default=False, help_text="Listen without adding to your history or to play counts."
     )
+    autoplay = models.BooleanField(default=True, help_text="When the music you play ends, keep playing similar tracks.")
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
 
     class Meta:

@@ -24,7 +24,9 @@ from accounts.models import Profile, User
 from core.images import ImageError, image_normalise
 
 USER_FIELDS = frozenset({"display_name", "email"})
-PROFILE_FIELDS = frozenset({"country", "streaming_quality", "explicit_content", "private_session", "language"})
+PROFILE_FIELDS = frozenset(
+    {"country", "streaming_quality", "explicit_content", "private_session", "autoplay", "language"}
+)
 AVATAR_SIZE = 256
 
 

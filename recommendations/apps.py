@@ -11,3 +11,7 @@ class RecommendationsConfig(AppConfig):
         from search.related import related_source_add
 
         related_source_add(fans_also_like)
+        from recommendations.radio import autoplay_track_ids
+        from streaming.autoplay import autoplay_source_set
+
+        autoplay_source_set(autoplay_track_ids)

@@ -14,11 +14,12 @@ from accounts.models import User
 from catalog.access import tracks_visible_to
 from catalog.models import Album, Track
 from core.hotcache import hot_get, hot_set
+from streaming import autoplay
 from streaming.cloudfront import cloudfront_signed_url
 from streaming.edges import edge_for
 from streaming.models import Device, Play, PlaybackState, TrackMedia
 from streaming.names import hls_master_name, stream_info_key
-from streaming.playback import track_items, upcoming
+from streaming.playback import play_order, track_items, upcoming
 from streaming.receipts import play_receipt_sign
 from streaming.signing import SignedUrl, signed_url
 
@@ -189,12 +190,16 @@ def player_queue(*, user: User) -> dict[str, Any]:
     """What plays now and next: the listener's queue, then the rest of the context."""
     state = PlaybackState.objects.filter(user_id=user.pk).first()
     if state is None:
-        return {"version": 0, "currently_playing": None, "queue": [], "next_in_context": []}
+        return {"version": 0, "currently_playing": None, "queue": [], "next_in_context": [], "autoplay": []}
     queue, rest = upcoming(state)
-    items = track_items([*([state.track_id] if state.track_id else []), *queue, *rest])
+    more: list[int] = []
+    if not rest and state.repeat == PlaybackState.Repeat.OFF and state.context_tracks:
+        more = autoplay.continuation(user=user, played=play_order(state), context_uri=state.context_uri)
+    items = track_items([*([state.track_id] if state.track_id else []), *queue, *rest, *more])
     return {
         "version": state.version,
         "currently_playing": items.get(state.track_id) if state.track_id else None,
         "queue": [items[i] for i in queue if i in items],
         "next_in_context": [items[i] for i in rest if i in items],
+        "autoplay": [items[i] for i in more if i in items],
     }

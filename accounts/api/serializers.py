@@ -37,6 +37,9 @@ class MeSerializer(serializers.ModelSerializer):
     )
     explicit_content = serializers.BooleanField(source="profile.explicit_content", required=False)
     private_session = serializers.BooleanField(source="profile.private_session", required=False)
+    autoplay = serializers.BooleanField(
+        source="profile.autoplay", required=False, help_text="Similar tracks play on when the music runs out."
+    )
     language = serializers.ChoiceField(source="profile.language", choices=settings.LANGUAGES, required=False)
     avatar_url = serializers.SerializerMethodField()
     current_password = serializers.CharField(
@@ -63,6 +66,7 @@ class MeSerializer(serializers.ModelSerializer):
             "streaming_quality",
             "explicit_content",
             "private_session",
+            "autoplay",
             "language",
             "current_password",
         )

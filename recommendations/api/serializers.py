@@ -1,6 +1,9 @@
 from rest_framework import serializers
 
 from catalog.api.serializers import ArtistSerializer, TrackSerializer
+from core.ids import IdField
+from recommendations import radio
+from streaming.api.serializers import device_id_field
 
 MAX_SEEDS = 5
 
@@ -57,3 +60,9 @@ class MixesSerializer(serializers.Serializer):
 
 class RelatedArtistsSerializer(serializers.Serializer):
     artists = ArtistSerializer(many=True, help_text="At most twenty, the closest first.")
+
+
+class RadioSerializer(serializers.Serializer):
+    seed_type = serializers.ChoiceField(choices=radio.KINDS, help_text="What the radio is like.")
+    seed_id = IdField()
+    device_id = device_id_field(required=False)

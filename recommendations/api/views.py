@@ -1,17 +1,19 @@
-from typing import cast
+from typing import Any, cast
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import exceptions, permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
 from catalog.models import Artist
-from recommendations import selectors
+from recommendations import radio, selectors
 from recommendations.api import serializers as s
+from streaming.api.player import PlayerCommand, player_command
 
 
 class RecommendationsView(APIView):
@@ -86,3 +88,23 @@ class RelatedArtistsView(APIView):
         artist = get_object_or_404(Artist, pk=pk)
         related = selectors.related_artists(artist_id=artist.pk)
         return Response(s.RelatedArtistsSerializer({"artists": related}, context={"request": request}).data)
+
+
+class RadioView(PlayerCommand):
+    """Start a radio on one of your devices: the track, album, artist or playlist, then music like it, without end.
+
+    The radio is the new context (`spotifyclone:radio:<seed_type>:<seed_id>`): it
+    plays from the seed (or the seed's most played track) on, and when it runs
+    out more like its last tracks follow, whatever the autoplay setting. 404 for
+    a seed you may not see; 409 `nothing_to_play` when nothing like it can play.
+    """
+
+    body_class = s.RadioSerializer
+    post = player_command("post", body_class, "Start a radio")
+
+    def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        kind = data["seed_type"]
+        try:
+            return radio.radio_start(user=user, kind=kind, pk=data["seed_id"], device_id=data.get("device_id"))
+        except ObjectDoesNotExist:
+            raise exceptions.NotFound(f"No such {kind}.") from None

@@ -94,7 +94,7 @@ class PlayerCommand(APIView):
         return _state_response(snapshot)
 
 
-def _command(method: str, body: type[serializers.Serializer] | None, summary: str) -> Callable[..., Any]:
+def player_command(method: str, body: type[serializers.Serializer] | None, summary: str) -> Callable[..., Any]:
     """The handler for ``method`` with its schema: the body it takes, the state it answers."""
 
     @extend_schema(
@@ -141,7 +141,7 @@ class PlayerView(PlayerCommand):
             return response
         return _state_response(snapshot)
 
-    put = _command("put", s.TransferSerializer, "Transfer playback to a device")
+    put = player_command("put", s.TransferSerializer, "Transfer playback to a device")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_transfer(user=user, device_id=data["device_ids"][0], play=data["play"])
@@ -149,7 +149,7 @@ class PlayerView(PlayerCommand):
 
 class PlayView(PlayerCommand):
     body_class = s.PlayerPlaySerializer
-    put = _command("put", body_class, "Start or resume playback")
+    put = player_command("put", body_class, "Start or resume playback")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         offset = data.get("offset") or {}
@@ -165,7 +165,7 @@ class PlayView(PlayerCommand):
 
 
 class PauseView(PlayerCommand):
-    put = _command("put", None, "Pause playback")
+    put = player_command("put", None, "Pause playback")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_pause(user=user)
@@ -173,21 +173,21 @@ class PauseView(PlayerCommand):
 
 class SeekView(PlayerCommand):
     body_class = s.SeekSerializer
-    put = _command("put", body_class, "Seek in the current track")
+    put = player_command("put", body_class, "Seek in the current track")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_seek(user=user, position_ms=data["position_ms"])
 
 
 class NextView(PlayerCommand):
-    post = _command("post", None, "Skip to the next track")
+    post = player_command("post", None, "Skip to the next track")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_next(user=user)
 
 
 class PreviousView(PlayerCommand):
-    post = _command("post", None, "Back to the start, or to the previous track")
+    post = player_command("post", None, "Back to the start, or to the previous track")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_previous(user=user)
@@ -195,7 +195,7 @@ class PreviousView(PlayerCommand):
 
 class ShuffleView(PlayerCommand):
     body_class = s.ShuffleSerializer
-    put = _command("put", body_class, "Turn shuffle on or off")
+    put = player_command("put", body_class, "Turn shuffle on or off")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_shuffle_set(user=user, shuffle=data["state"])
@@ -203,7 +203,7 @@ class ShuffleView(PlayerCommand):
 
 class RepeatView(PlayerCommand):
     body_class = s.RepeatSerializer
-    put = _command("put", body_class, "Set repeat: off, context or track")
+    put = player_command("put", body_class, "Set repeat: off, context or track")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_repeat_set(user=user, repeat=data["state"])
@@ -211,7 +211,7 @@ class RepeatView(PlayerCommand):
 
 class VolumeView(PlayerCommand):
     body_class = s.VolumeSerializer
-    put = _command("put", body_class, "Set the volume")
+    put = player_command("put", body_class, "Set the volume")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_volume_set(user=user, volume=data["volume_percent"])
@@ -224,7 +224,7 @@ class StateReportView(PlayerCommand):
     oauth_scopes = {"PUT": "streaming"}
 
     body_class = s.StateReportSerializer
-    put = _command("put", body_class, "Report the position from the playing device")
+    put = player_command("put", body_class, "Report the position from the playing device")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
         return player.player_report(

@@ -67,12 +67,12 @@ class PlaySerializer(serializers.ModelSerializer):
 DEVICE_ID_HELP = "The device's own id: 8 to 64 letters, digits, '-' or '_', made by the client and kept there."
 
 
-def _device_id_field(**kwargs: object) -> serializers.RegexField:
+def device_id_field(**kwargs: object) -> serializers.RegexField:
     return serializers.RegexField(r"^[A-Za-z0-9_-]{8,64}$", help_text=DEVICE_ID_HELP, **kwargs)  # type: ignore[arg-type]
 
 
 class DeviceSerializer(serializers.Serializer):
-    id = _device_id_field()
+    id = device_id_field()
     name = serializers.CharField(max_length=100, help_text='What the listener sees, e.g. "Chrome on Linux".')
     type = serializers.ChoiceField(choices=Device.Type.choices, default=Device.Type.COMPUTER)
 
@@ -124,10 +124,14 @@ class PlayerQueueSerializer(serializers.Serializer):
     currently_playing = PlayerItemSerializer(allow_null=True)
     queue = PlayerItemSerializer(many=True, help_text="Tracks you added, next first.")
     next_in_context = PlayerItemSerializer(many=True, help_text="Then the rest of the context (up to 50).")
+    autoplay = PlayerItemSerializer(
+        many=True,
+        help_text="Once both are over: what autoplay (or the radio) plays on with, if it is on (up to 50).",
+    )
 
 
 class TransferSerializer(serializers.Serializer):
-    device_ids = serializers.ListField(child=_device_id_field(), min_length=1, max_length=1)
+    device_ids = serializers.ListField(child=device_id_field(), min_length=1, max_length=1)
     play = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text="true: play there; false: pause; omitted: as it was."
     )
@@ -144,7 +148,7 @@ class OffsetSerializer(serializers.Serializer):
 
 
 class PlayerPlaySerializer(serializers.Serializer):
-    device_id = _device_id_field(required=False)
+    device_id = device_id_field(required=False)
     tracks = serializers.ListField(child=IdField(), required=False, max_length=2000, help_text="A new context.")
     context_uri = serializers.CharField(required=False, default="", allow_blank=True, max_length=300)
     offset = OffsetSerializer(required=False)
@@ -182,7 +186,7 @@ class VolumeSerializer(serializers.Serializer):
 
 
 class StateReportSerializer(serializers.Serializer):
-    device_id = _device_id_field()
+    device_id = device_id_field()
     position_ms = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000)
     is_playing = serializers.BooleanField()
     version = serializers.IntegerField(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import User
 from catalog.access import tracks_visible_to
 from catalog.models import Track
+from streaming import autoplay
 from streaming.models import Device, PlaybackState
 from streaming.playback import play_order, snapshot_build, snapshot_key, snapshot_store
 
@@ -232,7 +233,7 @@ def player_seek(*, user: User, position_ms: int) -> dict[str, Any]:
 
 @transaction.atomic
 def player_next(*, user: User) -> dict[str, Any]:
-    """Skip: the listener's queue first, then the context; past its end, stop (or wrap when repeating)."""
+    """Skip: the listener's queue first, then the context; past its end, autoplay, or stop (or wrap when repeating)."""
     state = _lock(user=user)
     if state.device is None:
         raise NoActiveDeviceError("Nothing is playing on any of your devices.")
@@ -246,6 +247,8 @@ def player_next(*, user: User) -> dict[str, Any]:
     if index >= len(order):
         if state.repeat == PlaybackState.Repeat.CONTEXT and order:
             index = 0
+        elif more := autoplay.continuation(user=user, played=order, context_uri=state.context_uri):
+            return _continue(state, more)
         else:
             state.is_playing = False
             state.position_ms = 0
@@ -253,6 +256,17 @@ def player_next(*, user: User) -> dict[str, Any]:
             return _save(state)
     state.context_index = index
     _play_track(state, order[index])
+    return _save(state)
+
+
+def _continue(state: PlaybackState, track_ids: list[int]) -> dict[str, Any]:
+    """Past the end of the context: autoplay (or the radio) becomes the context, from its first track."""
+    if not autoplay.is_radio(state.context_uri):
+        state.context_uri = autoplay.AUTOPLAY_URI
+    state.context_tracks = track_ids
+    state.shuffle_order = []
+    state.context_index = 0
+    _play_track(state, track_ids[0])
     return _save(state)
 
 

@@ -12,6 +12,7 @@ import { bar, domFind } from "./dom.js";
 import { keysStart } from "./keys.js";
 import { navigationStart } from "./navigation.js";
 import { queueStart, renderQueue } from "./queue.js";
+import { radioButtonsStart } from "./radio.js";
 import { decorateRows, markPlayingRows, rowsStart } from "./rows.js";
 import { onRender, state, stateLoad } from "./state.js";
 import { onApply, poll, syncStart } from "./sync.js";
@@ -31,6 +32,7 @@ if (domFind()) {
   controlsStart();
   devicesStart();
   queueStart();
+  radioButtonsStart();
   keysStart();
 
   // Start: say who we are, then follow the state.

@@ -4,6 +4,7 @@
  */
 import { say, ui } from "./dom.js";
 import { togglePanel } from "./bar.js";
+import { contextLabel } from "./radio.js";
 import { rowItems, state } from "./state.js";
 import { call, command } from "./sync.js";
 
@@ -31,9 +32,12 @@ export async function refreshQueue() {
   mine.textContent = "";
   data.queue.forEach((item, index) => mine.appendChild(queueRow(item, index)));
   ui.queuePanel.querySelector("[data-player=queue-mine-section]").hidden = !data.queue.length;
+  // Past the end of the context, what autoplay (or the radio) plays on with.
+  const following = data.next_in_context.length ? data.next_in_context : data.autoplay || [];
+  ui.queuePanel.querySelector("[data-player=queue-context-title]").textContent = contextLabel(state.server, !data.next_in_context.length);
   context.textContent = "";
-  data.next_in_context.forEach((item) => context.appendChild(queueRow(item, undefined)));
-  ui.queuePanel.querySelector("[data-player=queue-context-section]").hidden = !data.next_in_context.length;
+  following.forEach((item) => context.appendChild(queueRow(item, undefined)));
+  ui.queuePanel.querySelector("[data-player=queue-context-section]").hidden = !following.length;
 }
 
 // While the panel is open, it follows the state's version.

@@ -2,13 +2,15 @@
  * Track rows (templates/catalog/_track_row.html: li[data-track-id] inside
  * [data-tracklist]) and play-all buttons, anywhere on any page, now or swapped
  * in later: played by event delegation on the document. Each row gets a "⋯"
- * button (and the right-click menu) with "Play next" and "Add to queue"; the
- * row that plays, and the play-all button of the list it came from, show it.
+ * button (and the right-click menu) with "Play next", "Add to queue" and
+ * "Start song radio"; the row that plays, and the play-all button of the list
+ * it came from, show it.
  */
 import { audio } from "./dom.js";
 import { load } from "./audio.js";
 import { togglePlay } from "./controls.js";
 import { queueAdd } from "./queue.js";
+import { radioStart } from "./radio.js";
 import { rowItems, state } from "./state.js";
 import { command } from "./sync.js";
 
@@ -189,13 +191,19 @@ export function rowsStart() {
   rowMenu.hidden = true;
   rowMenu.innerHTML =
     '<button type="button" role="menuitem" data-menu="next">Play next</button>' +
-    '<button type="button" role="menuitem" data-menu="end">Add to queue</button>';
+    '<button type="button" role="menuitem" data-menu="end">Add to queue</button>' +
+    '<button type="button" role="menuitem" data-menu="radio">Start song radio</button>';
   document.body.appendChild(rowMenu);
 
   rowMenu.addEventListener("click", (event) => {
     const choice = event.target instanceof Element && event.target.closest("[data-menu]");
     if (choice && rowMenuTrack) {
-      queueAdd(rowMenuTrack, choice.dataset.menu === "next");
+      if (choice.dataset.menu === "radio") {
+        const item = rowItems.get(rowMenuTrack);
+        radioStart("track", rowMenuTrack, item ? item.title : "");
+      } else {
+        queueAdd(rowMenuTrack, choice.dataset.menu === "next");
+      }
       closeRowMenu();
     }
   });
