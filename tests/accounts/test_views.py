@@ -120,6 +120,7 @@ def test_settings_page_shows_the_plan_and_saves_preferences(client):
 
     page = client.get(reverse("accounts:settings"))
     assert "streams up to 160 kbit/s" in page.content.decode()
+    assert re.search(r'<input type="checkbox" name="autoplay"[^>]* checked>', page.content.decode())  # on by default
 
     response = client.post(
         reverse("accounts:settings"),
@@ -138,6 +139,7 @@ def test_settings_page_shows_the_plan_and_saves_preferences(client):
     user.refresh_from_db()
     assert (user.display_name, user.profile.country.code, user.profile.streaming_quality) == ("Night Owl", "DE", "low")
     assert (user.profile.explicit_content, user.profile.private_session, user.profile.language) == (False, True, "de")
+    assert user.profile.autoplay is False  # its box was left empty
 
 
 @pytest.mark.django_db
