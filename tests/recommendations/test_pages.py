@@ -6,10 +6,15 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from django.utils.text import slugify
 
 from catalog.models import Album, Artist, Genre, Track
+from core.demo import demo_seeders
 from playlists.models import FollowedArtist
+from recommendations.demo import seed_demo_plays
+from recommendations.models import Neighbour
 from recommendations.services import neighbours_compute
+from streaming.models import Play
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
 from tests.recommendations.conftest import play
@@ -18,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _artist(name: str, *, genre: Genre | None = None, tracks: int = 3, plays: int = 0) -> Artist:
-    artist = ArtistFactory(name=name, slug=name.lower().replace(" ", "-"))
+    artist = ArtistFactory(name=name, slug=slugify(name))
     album = AlbumFactory(artist=artist, title=f"{name} LP", status=Album.Status.PUBLISHED, published_at=timezone.now())
     if genre is not None:
         album.genres.add(genre)
@@ -198,3 +203,29 @@ def test_the_home_page_reads_its_shelves_in_a_fixed_number_of_queries(
     assert "Made for you" in page
     assert "Because you listened to" in page
     assert "More like Twin" in page
+
+
+def test_the_demo_plays_are_added_once_and_give_the_demo_listener_mixes(client: Any, db: None) -> None:
+    assert seed_demo_plays in demo_seeders()  # seed_demo runs it after the catalog
+    for name in ("Aurora Fields", "The Beatels", "Beyoncé Tribute Orchestra", "Metallic Dawn", "Kofi & the Night Bus"):
+        _artist(name, tracks=2)  # the demo's artists, with less music
+    listener = UserFactory(username="listener")
+    lines: list[str] = []
+
+    seed_demo_plays(lines.append)
+    added = Play.objects.count()
+    seed_demo_plays(lines.append)
+
+    plays = Play.objects.filter(counted=True)
+    assert plays.count() == Play.objects.count() == added > 500
+    assert lines[0].startswith(f"recommendations: {added} demo plays added for 25 listeners")
+    assert lines[1].startswith("recommendations: 0 demo plays added")
+    assert sum(Track.objects.values_list("play_count", flat=True)) == added  # each play counted once
+    assert plays.filter(user=listener).count() > 50
+    assert Neighbour.objects.filter(kind=Neighbour.Kind.ARTIST).exists()
+    assert FollowedArtist.objects.filter(user=listener, artist__name="Aurora Fields").count() == 1
+    client.force_login(listener)
+    page = client.get("/").content.decode()
+    assert 'href="/made-for-you/1/"' in page
+    assert "Because you listened to" in page
+    assert "More like Aurora Fields" in page
