@@ -58,7 +58,20 @@ class RenditionWrite(models.Model):
 
 
 class Play(models.Model):
-    """One listen, as the player reports it. It counts once it passes the threshold."""
+    """One listen, as the player reports it. It counts once it passes the threshold.
+
+    ``started_at`` is the time of the stream grant the play comes from, the
+    same for every report of it. ``source`` is where the listener started it
+    (what the player was playing from) and ``country`` where they were.
+    """
+
+    class Source(models.TextChoices):
+        ALBUM = "album", "Album"
+        PLAYLIST = "playlist", "Playlist"
+        ARTIST = "artist", "Artist page"
+        SEARCH = "search", "Search"
+        RADIO = "radio", "Radio"
+        OTHER = "other", "Other"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plays")
@@ -67,6 +80,8 @@ class Play(models.Model):
     ms_played = models.PositiveIntegerField(default=0)
     counted = models.BooleanField(default=False)
     ended = models.BooleanField(default=False)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.OTHER)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2, where the listener was.")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

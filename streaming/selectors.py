@@ -149,7 +149,9 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
         loudness_lufs=media["loudness_lufs"],
         true_peak_dbtp=media["true_peak_dbtp"],
         edge=region,
-        play_token=play_receipt_sign(user_id=user.pk, track_id=track_id),
+        play_token=play_receipt_sign(
+            user_id=user.pk, track_id=track_id, country=country, private=profile.private_session
+        ),
     )
 
 

@@ -43,8 +43,26 @@ def renditions_sweep() -> int:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
-def play_report(play_id: str, user_id: int, track_id: int, ms_played: int, ended: bool) -> None:
+def play_report(
+    play_id: str,
+    user_id: int,
+    track_id: int,
+    ms_played: int,
+    ended: bool,
+    started_at_ms: int | None = None,
+    source: str = "other",
+    country: str = "",
+) -> None:
     """Record what the player reported about a play, off the request path."""
     from streaming.services.plays import play_record
 
-    play_record(play_id=play_id, user_id=user_id, track_id=track_id, ms_played=ms_played, ended=ended)
+    play_record(
+        play_id=play_id,
+        user_id=user_id,
+        track_id=track_id,
+        ms_played=ms_played,
+        ended=ended,
+        started_at_ms=started_at_ms,
+        source=source,
+        country=country,
+    )

@@ -47,6 +47,15 @@ class PlayReportSerializer(serializers.Serializer):
     track = serializers.IntegerField()
     ms_played = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000)
     ended = serializers.BooleanField(default=False)
+    context = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text=(
+            "What the player was playing from: the path of the album, playlist or artist page, or a search, "
+            "or a radio's uri (`spotifyclone:radio:…`). It tells where the play came from."
+        ),
+    )
 
 
 class PlayAcceptedSerializer(serializers.Serializer):

@@ -6,7 +6,8 @@ but the task that records it. Only the reports that pass are recorded.
 """
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -24,6 +25,26 @@ from streaming.models import Play
 PLAY_CLOCK_TOLERANCE_MS = 5_000
 
 
+def play_source(context: str) -> str:
+    """Where a play was started, from the context the player was playing (its page's path, or a radio's uri)."""
+    if context.startswith(("spotifyclone:radio:", "spotifyclone:autoplay")):
+        return Play.Source.RADIO
+    path = urlsplit(context).path if context.startswith("/") else ""
+    for prefix, source in _SOURCES:
+        if path.startswith(prefix):
+            return source
+    return Play.Source.OTHER
+
+
+_SOURCES = (
+    ("/albums/", Play.Source.ALBUM),
+    ("/playlists/", Play.Source.PLAYLIST),
+    ("/library/", Play.Source.PLAYLIST),
+    ("/artists/", Play.Source.ARTIST),
+    ("/search", Play.Source.SEARCH),
+)
+
+
 class PlayRefusedError(Exception):
     """A report that cannot be true: it is not recorded. ``code`` says why, for programs."""
 
@@ -33,7 +54,14 @@ class PlayRefusedError(Exception):
 
 
 def play_report_accept(
-    *, user: User, track_id: int, ms_played: int, ended: bool, play_token: str | None, now_ms: int | None = None
+    *,
+    user: User,
+    track_id: int,
+    ms_played: int,
+    ended: bool,
+    play_token: str | None,
+    context: str = "",
+    now_ms: int | None = None,
 ) -> uuid.UUID:
     """Check a report of a play against its grant's receipt, and queue it to be recorded.
 
@@ -42,6 +70,7 @@ def play_report_accept(
     changed one, one for another listener or track: ``no_stream_grant``) or
     claims more than was possible (longer than the time since the grant, or
     than the track: ``play_too_long``). Returns the play's id, the receipt's.
+    ``context`` is what the player was playing from (``play_source``).
     """
     track = tracks_visible_to(user).filter(pk=track_id, status=Track.Status.READY).values("duration_ms").first()
     if track is None:
@@ -63,28 +92,58 @@ def play_report_accept(
     if duration is not None and ms_played > duration:
         raise PlayRefusedError(code="play_too_long", message="The play is longer than the track.")
     play_id = receipt.play_id
-    task_enqueue(tasks.play_report, str(play_id), user.pk, track_id, ms_played, ended)
+    if receipt.private:
+        return play_id  # a private session: nothing is kept
+    task_enqueue(
+        tasks.play_report,
+        str(play_id),
+        user.pk,
+        track_id,
+        ms_played,
+        ended,
+        started_at_ms=receipt.granted_at_ms,
+        source=play_source(context),
+        country=receipt.country,
+    )
     return play_id
 
 
 @transaction.atomic
 def play_record(
-    *, play_id: str | uuid.UUID, user_id: int, track_id: int, ms_played: int, ended: bool = False
+    *,
+    play_id: str | uuid.UUID,
+    user_id: int,
+    track_id: int,
+    ms_played: int,
+    ended: bool = False,
+    started_at_ms: int | None = None,
+    source: str = Play.Source.OTHER,
+    country: str = "",
 ) -> Play | None:
     """Record a report from the player (idempotent: reports may arrive twice or out of order).
 
     The furthest position wins. The first time a play passes the threshold it
     counts: once in the listener's history and once in the track's play count.
-    Nothing is kept for a private session.
+    Nothing is kept for a private session. ``started_at_ms`` is the grant's
+    time (the receipt's), so every report of a play names the same start.
     """
     if Profile.objects.filter(user_id=user_id, private_session=True).exists():
         return None
     if not Track.objects.filter(pk=track_id).exists():
         return None
-    now = timezone.now()
+    if started_at_ms is not None:
+        started_at = datetime.fromtimestamp(started_at_ms / 1000, tz=UTC)
+    else:
+        started_at = timezone.now() - timedelta(milliseconds=ms_played)
     play, _ = Play.objects.select_for_update().get_or_create(
         pk=play_id,
-        defaults={"user_id": user_id, "track_id": track_id, "started_at": now - timedelta(milliseconds=ms_played)},
+        defaults={
+            "user_id": user_id,
+            "track_id": track_id,
+            "started_at": started_at,
+            "source": source,
+            "country": country,
+        },
     )
     if play.user_id != user_id or play.track_id != track_id:
         return None  # a play id is one listener's listen of one track

@@ -202,8 +202,8 @@ def test_a_changed_play_token_is_refused(song, other_song, clock, django_capture
     token = _play_token(api, other_song)
     clock.advance(ms=60_000)
     payload, signature = token.rsplit(":", 1)
-    user_id, _, play_id, granted_at = signing.b64_decode(payload.encode()).decode().strip("[]").split(",")
-    for_song = signing.b64_encode(f"[{user_id},{song.pk},{play_id},{granted_at}]".encode()).decode()
+    user_id, _, *rest = signing.b64_decode(payload.encode()).decode().strip("[]").split(",")
+    for_song = signing.b64_encode(f"[{user_id},{song.pk},{','.join(rest)}]".encode()).decode()
     changed = [
         f"{for_song}:{signature}",  # the other track's signature on this one
         f"{payload}:{signature[:-1]}{'A' if signature[-1] != 'A' else 'B'}",
@@ -252,3 +252,36 @@ def test_checking_a_report_looks_up_the_track_alone(song, clock, django_assert_n
         response = api.post(PLAYS, {"track": song.pk, "ms_played": 60_000, "play_token": token}, format="json")
 
     assert response.status_code == 202
+
+
+@pytest.mark.parametrize(
+    ("context", "source"),
+    [
+        ("/albums/12/", "album"),
+        ("/playlists/3/", "playlist"),
+        ("/library/tracks/", "playlist"),
+        ("/artists/aurora/", "artist"),
+        ("/search/?q=aurora", "search"),
+        ("spotifyclone:radio:track:7", "radio"),
+        ("spotifyclone:autoplay", "radio"),
+        ("/genres/pop/", "other"),
+        ("", "other"),
+    ],
+)
+def test_a_play_keeps_where_it_was_started_and_from_which_country(
+    song, clock, django_capture_on_commit_callbacks, context, source
+):
+    listener = UserFactory()
+    listener.profile.country = "SE"
+    listener.profile.save()
+    api = _api(listener)
+    token = _play_token(api, song)
+    granted_at_ms = clock.now_ms
+    clock.advance(ms=20_000)
+    _report(api, django_capture_on_commit_callbacks, song, 20_000, token, context=context)
+    clock.advance(ms=40_000)
+    _report(api, django_capture_on_commit_callbacks, song, 60_000, token, context=context)
+
+    play = Play.objects.get(user=listener)
+    assert (play.source, play.country, play.ms_played, play.counted) == (source, "SE", 60_000, True)
+    assert play.started_at.timestamp() * 1000 == granted_at_ms

@@ -4,8 +4,10 @@
  * changes or the page goes away, counting the time actually heard.
  *
  * One stream grant is one play: every report of a play sends back the receipt
- * (play_token) of its grant, never longer than the track. Once the play is
- * over, listening again asks for a new grant.
+ * (play_token) of its grant, never longer than the track, and the context
+ * it plays from (an album's or playlist's path, a radio), which the server
+ * turns into the play's source. Once the play is over, listening again asks
+ * for a new grant.
  */
 import { audio } from "./dom.js";
 import { grants, state } from "./state.js";
@@ -49,6 +51,7 @@ export function reportPlay(final) {
     play_token: loaded.playToken,
     ms_played: Math.min(Math.round(heard), loaded.grant.duration_ms || Infinity),
     ended: Boolean(final && audio.ended),
+    context: playContext(),
   };
   lastPlayReport = performance.now();
   call("POST", "plays/", body, { keepalive: final });
@@ -60,6 +63,13 @@ export function reportPlay(final) {
       grants.delete(loaded.item.id); // its receipt is spent
     }
   }
+}
+
+// What the music plays from, as the server's state says: a page's path or a radio's uri.
+function playContext() {
+  const server = state.server;
+  const uri = (server && server.context && server.context.uri) || "";
+  return uri.slice(0, 500);
 }
 
 export function renewReceipt(current) {
