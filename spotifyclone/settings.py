@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "search",
     "ads",
     "recommendations",
+    "insights",
 ]
 
 MIDDLEWARE = [
@@ -241,6 +242,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "recommendations.tasks.recommendations_compute",
         "schedule": timedelta(hours=6),
     },
+    "insights-rollup": {"task": "insights.tasks.insights_rollup", "schedule": timedelta(minutes=10)},
 }
 
 # Blob storage: files under media/ by default, S3 (or any S3-compatible
