@@ -1,16 +1,19 @@
 """Every listener page, as a signed-in listener sees it on a phone and on a desktop."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import Album, Genre
 from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
 from search.rebuild import search_rebuild
+from streaming.models import Play
 from tests.e2e.conftest import PASSWORD
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -32,6 +35,10 @@ def test_each_page_fits_a_phone_and_a_desktop(
     playlist = playlist_create(owner=listener, name="Night Drive", description="For the long way home.")
     playlist_items_add(playlist=playlist, by=listener, track_ids=list(album.tracks.values_list("pk", flat=True)))
     search_rebuild()
+    # Something played, so the home page has its shelves and the listener a mix.
+    now = timezone.now()
+    for place, track in enumerate(album.tracks.order_by("track_number")):
+        Play.objects.create(user=listener, track=track, started_at=now - timedelta(minutes=9 - 3 * place), counted=True)
 
     page = browser.new_page()
     errors: list[str] = []
@@ -50,6 +57,8 @@ def test_each_page_fits_a_phone_and_a_desktop(
         "page-genre": reverse("browse:genre", args=["ambient"]),
         "page-search": f"{reverse('browse:search')}?q=aurora",
         "page-library": reverse("playlists:library"),
+        "page-made-for-you": reverse("recommendations:made_for_you"),
+        "page-mix": reverse("recommendations:mix", args=[1]),
         "page-account": reverse("accounts:settings"),
         "page-connected-apps": reverse("accounts:connected_apps"),
         "page-register-app": reverse("oauth2_provider:register"),
