@@ -61,7 +61,11 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
     key = stream_info_key(track_id)
     info: dict[str, Any] | None = hot_get(key)
     if info is None:
-        track = Track.objects.filter(pk=track_id).values("status", "explicit", "album__status").first()
+        track = (
+            Track.objects.filter(pk=track_id)
+            .values("status", "explicit", "album__status", "duration_ms", "artist_id")
+            .first()
+        )
         if track is None:
             return None
         media = TrackMedia.objects.filter(track_id=track_id).first()
@@ -69,6 +73,8 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
             "public": track["status"] == Track.Status.READY and track["album__status"] == Album.Status.PUBLISHED,
             "ready": track["status"] == Track.Status.READY,
             "explicit": track["explicit"],
+            "track_ms": track["duration_ms"],
+            "artist_id": track["artist_id"],
             "media": None
             if media is None
             else {
@@ -82,6 +88,30 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
         }
         hot_set(key, info, MEDIA_CACHE_SECONDS)
     return info
+
+
+@dataclass(frozen=True)
+class PlayableTrack:
+    duration_ms: int | None
+    artist_id: int
+
+
+def track_playable(*, track_id: int, user: User) -> PlayableTrack | None:
+    """A ready track ``user`` may see, what a play report of it is checked against; ``None`` otherwise.
+
+    A published track's answer comes from its stream info (``_stream_info``),
+    cached: no query once warm. Others ask the database who may see them.
+    """
+    info = _stream_info(track_id)
+    if info is not None and info["public"] and "artist_id" in info:
+        return PlayableTrack(duration_ms=info["track_ms"], artist_id=info["artist_id"])
+    track = (
+        tracks_visible_to(user)
+        .filter(pk=track_id, status=Track.Status.READY)
+        .values("duration_ms", "artist_id")
+        .first()
+    )
+    return None if track is None else PlayableTrack(duration_ms=track["duration_ms"], artist_id=track["artist_id"])
 
 
 def media_signed_urls(

@@ -66,3 +66,19 @@ def play_report(
         source=source,
         country=country,
     )
+
+
+@shared_task(ignore_result=True)
+def plays_flush() -> int:
+    """Write the play reports waiting in the play log to the database, in bulk (periodic, every few seconds)."""
+    from streaming.services.plays import plays_flush as flush
+
+    return flush()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def play_partitions_ahead() -> list[str]:
+    """Make the play table's partitions for this month and the next few, where the database partitions it (periodic)."""
+    from streaming.services.partitions import play_partitions_ahead as ahead
+
+    return ahead()

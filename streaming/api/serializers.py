@@ -47,7 +47,7 @@ class PlayReportSerializer(serializers.Serializer):
     track = serializers.IntegerField()
     ms_played = serializers.IntegerField(min_value=0, max_value=24 * 3600 * 1000)
     ended = serializers.BooleanField(default=False)
-    context = serializers.CharField(
+    context_uri = serializers.CharField(
         required=False,
         allow_blank=True,
         max_length=500,

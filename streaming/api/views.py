@@ -167,7 +167,7 @@ class PlayReportView(APIView):
                 ms_played=data["ms_played"],
                 ended=data["ended"],
                 play_token=data.get("play_token"),
-                context=data.get("context", ""),
+                context=data.get("context_uri", ""),
             )
         except Track.DoesNotExist:
             raise exceptions.NotFound("No such track.") from None

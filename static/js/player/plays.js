@@ -51,7 +51,7 @@ export function reportPlay(final) {
     play_token: loaded.playToken,
     ms_played: Math.min(Math.round(heard), loaded.grant.duration_ms || Infinity),
     ended: Boolean(final && audio.ended),
-    context: playContext(),
+    context_uri: playContext(),
   };
   lastPlayReport = performance.now();
   call("POST", "plays/", body, { keepalive: final });
