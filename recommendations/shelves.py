@@ -8,9 +8,12 @@ so the page runs the same few queries however many shelves and tracks it shows.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
 from accounts.models import User
 from catalog.models import Artist, Track
 from playlists.models import FollowedArtist
+from recommendations.keys import listener_key, mixes_key, seeds_key
 from recommendations.selectors import (
     Mix,
     listener_track_ids,
@@ -21,6 +24,8 @@ from recommendations.selectors import (
     seeds_track_ids,
     tracks_recommendable,
 )
+from search.browse import chart
+from streaming.selectors import play_history
 
 SHELF_TRACKS = 5  # a home shelf's tracks
 BECAUSE_SHELVES = 2
@@ -29,6 +34,7 @@ MORE_LIKE_ARTISTS = 6
 READ_AHEAD = 20  # ids read per shelf: enough left once filtered and rid of what other shelves show
 COVERS = 4  # a mosaic of four album covers, or the first one alone
 RECOMMENDED = 50  # the "Recommended for you" list of the made-for-you page
+CHART_ON_HOME = 5  # "Popular right now" on the home page
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,32 @@ def _fresh(ids: list[int], found: dict[int, Track], shown: set[int], limit: int)
     chosen = [found[pk] for pk in ids if pk in found and pk not in shown][:limit]
     shown.update(track.pk for track in chosen)
     return chosen
+
+
+def recently_played(*, user: User, limit: int = SHELF_TRACKS) -> list[Track]:
+    """The last few different tracks the listener played that can still be played, newest first."""
+    recent: dict[int, Track] = {}
+    for play in play_history(user=user)[:50]:
+        if play.track is not None and play.track.is_playable:
+            recent.setdefault(play.track_id, play.track)
+    return list(recent.values())[:limit]
+
+
+def home_shown(recent: list[Track]) -> set[int]:
+    """The tracks the home page shows besides the shelves (recently played, the chart), which no shelf repeats."""
+    return {track.pk for track in recent} | {track.pk for track in chart()[:CHART_ON_HOME]}
+
+
+def home_shelves_cached(*, user: User, recent: list[Track]) -> bool:
+    """Whether every list the listener's shelves need is in the cache: reading them then costs a few queries.
+
+    When one is not, the home page leaves its shelves to a request of their own
+    (``recommendations:home_shelves``), so the page itself never waits for a list to be made.
+    """
+    seeds = _seeds(recent)
+    keys = [mixes_key(user.pk)]
+    keys += [seeds_key(tracks=[seed.pk], artists=[], genres=[]) for seed in seeds] or [listener_key(user.pk)]
+    return len(cache.get_many(keys)) == len(keys)
 
 
 def home_shelves(*, user: User, recent: list[Track], shown: Iterable[int] = ()) -> HomeShelves:

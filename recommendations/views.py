@@ -9,6 +9,14 @@ from recommendations import shelves
 
 
 @login_required
+def home_shelves(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The home page's shelves alone, which the page fetches when the listener's lists were not ready."""
+    recent = shelves.recently_played(user=request.user)
+    found = shelves.home_shelves(user=request.user, recent=recent, shown=shelves.home_shown(recent))
+    return render(request, "recommendations/_home_shelves.html", {"shelves": found})
+
+
+@login_required
 def made_for_you(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = shelves.made_for_you(user=request.user)
     return render(request, "recommendations/made_for_you.html", {"mixes": page.mixes, "tracks": page.recommended})

@@ -13,36 +13,28 @@ from django.views.defaults import server_error as html_server_error
 from django.views.static import serve
 
 from playlists.selectors import playlist_list_mine
-from recommendations.shelves import home_shelves
+from recommendations.shelves import CHART_ON_HOME, home_shelves, home_shelves_cached, home_shown, recently_played
 from search import browse
 from spotifyclone import health
 from spotifyclone.api.errors import json_not_found, json_server_error
-from streaming.selectors import play_history
 
 
 def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "albums": browse.new_releases()[:12],
-        "chart": browse.chart()[:5],
+        "chart": browse.chart()[:CHART_ON_HOME],
         "genres": browse.genre_list()[:12],
     }
     if request.user.is_authenticated:
-        recent = _recently_played(request.user)
+        recent = recently_played(user=request.user)
         context["recent"] = recent
         context["playlists"] = list(playlist_list_mine(user=request.user)[:6])
-        # No shelf repeats a track shown above or below it.
-        shown = {track.pk for track in recent} | {track.pk for track in context["chart"]}
-        context["shelves"] = home_shelves(user=request.user, recent=recent, shown=shown)
+        # The page never waits for a listener's lists to be made: without them, it fetches its shelves after.
+        if home_shelves_cached(user=request.user, recent=recent):
+            context["shelves"] = home_shelves(user=request.user, recent=recent, shown=home_shown(recent))
+        else:
+            context["shelves_later"] = True
     return render(request, "home.html", context)
-
-
-def _recently_played(user: Any, *, limit: int = 5) -> list[Any]:
-    """The last few different tracks the listener played that can still be played."""
-    recent: dict[int, Any] = {}
-    for play in play_history(user=user)[:50]:
-        if play.track is not None and play.track.is_playable:
-            recent.setdefault(play.track_id, play.track)
-    return list(recent.values())[:limit]
 
 
 # The folders of default storage that hold only images anyone may see: album artwork, artist
