@@ -127,6 +127,13 @@ def home_shelves_cached(*, user: User, recent: list[Track]) -> bool:
     return len(cache.get_many(keys)) == len(keys)
 
 
+def home_lists_make(*, user: User) -> None:
+    """Make and cache the lists the listener's home shelves read besides their own list: mixes, seed lists."""
+    mix_track_ids(user_id=user.pk)
+    for seed in _seeds(recently_played(user=user)):
+        seeds_track_ids(tracks=[seed.pk], artists=[], genres=[])
+
+
 def home_shelves(*, user: User, recent: list[Track], shown: Iterable[int] = ()) -> HomeShelves:
     """The listener's shelves: mixes, "Because you listened to" their latest plays, "More like" whom they follow.
 

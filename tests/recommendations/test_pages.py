@@ -14,6 +14,7 @@ from playlists.models import FollowedArtist
 from recommendations.demo import seed_demo_plays
 from recommendations.models import Neighbour
 from recommendations.services import neighbours_compute
+from recommendations.tasks import recommendations_compute
 from streaming.models import Play
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
@@ -243,3 +244,15 @@ def test_the_demo_plays_are_added_once_and_give_the_demo_listener_mixes(client: 
     assert 'href="/made-for-you/1/"' in page
     assert "Because you listened to" in page
     assert "More like Aurora Fields" in page
+
+
+def test_the_periodic_task_makes_the_mixes_of_active_listeners_so_their_home_page_has_its_shelves(
+    client: Any, circle: dict[str, Any]
+) -> None:
+    fan = circle["fans"][0]
+    play(fan, Track.objects.get(title="Star 0"), timezone.now() - timedelta(minutes=5))
+    recommendations_compute()
+    client.force_login(fan)
+    page = client.get("/").content.decode()
+    assert 'hx-get="/made-for-you/shelves/"' not in page  # nothing left to make: the shelves are in the page
+    assert 'href="/made-for-you/1/"' in page
