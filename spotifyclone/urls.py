@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("subscriptions.urls")),
     path("studio/", include("catalog.urls")),
+    path("studio/", include("insights.urls")),
     path("", include("search.urls")),
     path("", include("streaming.urls")),
     path("", include("playlists.urls")),

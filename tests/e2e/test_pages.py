@@ -79,6 +79,66 @@ def test_each_page_fits_a_phone_and_a_desktop(
     page.close()
 
 
+def test_the_studio_insights_pages_fit_a_phone_and_a_desktop(
+    browser: Any, live_server: Any, album: Album, owner: Any, screenshot: Callable[[Any, str], None]
+) -> None:
+    from insights.services import insights_rollup
+    from playlists.models import LikedTrack
+    from tests.accounts.factories import UserFactory
+
+    owner.set_password(PASSWORD)
+    owner.save()
+    tracks = list(album.tracks.order_by("track_number"))
+    listeners = UserFactory.create_batch(6)
+    now = timezone.now()
+    countries, sources = ["FR", "DE", "NO", "US", "JP", ""], ["album", "playlist", "search", "radio", "artist", "other"]
+    for day in range(40):
+        for n, user in enumerate(listeners[: 1 + (day * 7) % 6]):
+            track = tracks[(day + n) % len(tracks)]
+            ms = 8_000 if (day + n) % 5 == 0 else 90_000
+            Play.objects.create(
+                user=user,
+                track=track,
+                started_at=now - timedelta(days=day, minutes=n),
+                ms_played=ms,
+                counted=ms >= 30_000,
+                source=sources[(day + n) % 6],
+                country=countries[n],
+            )
+    LikedTrack.objects.create(user=listeners[0], track=tracks[0])
+    insights_rollup()
+
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.fill("input[name=username]", owner.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    pages = {
+        "page-insights": reverse("insights:artist", args=[album.artist.slug]),
+        "page-insights-24h": reverse("insights:artist", args=[album.artist.slug]) + "?period=24h",
+        "page-insights-track": reverse("insights:track", args=[tracks[0].pk]) + "?period=365d",
+    }
+    violations: dict[str, str] = {}
+    for name, path in pages.items():
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 844})
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+        screenshot(page, name)
+        page.click("details.chart-table summary")  # the chart's table, open, is checked too
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
+        violations[name] = accessibility_violations(page)
+    assert errors == []
+    assert violations == dict.fromkeys(pages, ""), "\n".join(violations.values())
+    page.close()
+
+
 def accessibility_violations(page: Any) -> str:
     """What axe-core finds against WCAG 2.1 A and AA and its best practices, as a readable report."""
     # Axe cannot judge text on a gradient: lay each gradient's lightest colour, the
