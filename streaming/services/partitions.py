@@ -74,11 +74,11 @@ def play_partition_ensure(*, month: date) -> bool:
         if cursor.fetchone()[0] is not None:
             return False  # made meanwhile
         cursor.execute(f"CREATE TABLE {name} (LIKE {TABLE} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
-        cursor.execute(
-            f"WITH moved AS (DELETE FROM {DEFAULT} WHERE started_at >= %s AND started_at < %s RETURNING *) "
-            f"INSERT INTO {name} SELECT * FROM moved",  # noqa: S608 - our own table names, never input
-            [start, end],
+        move = (  # our own table names, never input
+            f"WITH moved AS (DELETE FROM {DEFAULT} WHERE started_at >= %s AND started_at < %s RETURNING *) "  # noqa: S608
+            f"INSERT INTO {name} SELECT * FROM moved"
         )
+        cursor.execute(move, [start, end])
         cursor.execute(f"ALTER TABLE {TABLE} ATTACH PARTITION {name} FOR VALUES FROM (%s) TO (%s)", [start, end])
     return True
 
