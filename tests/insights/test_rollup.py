@@ -136,3 +136,17 @@ def test_the_periodic_rollup_takes_the_days_since_its_last_run(catalog):
 def test_the_first_rollup_of_an_empty_site_rolls_up_today():
     figures = insights_rollup(now=NOON)
     assert (figures.first_day, figures.last_day, figures.track_rows) == (DAY, DAY, 0)
+
+
+def test_the_command_rolls_up_the_days_it_is_given(catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    play(UserFactory(), catalog["first"], at=NOON - timedelta(days=2))
+    out = StringIO()
+
+    call_command("insights_rollup", "--from", "2026-03-12", "--to", "2026-03-13", stdout=out)
+
+    assert out.getvalue() == "Rolled up 2026-03-12 to 2026-03-13: 1 track days, 1 artist days.\n"
+    assert list(TrackDay.objects.values_list("day", "streams")) == [(date(2026, 3, 12), 1)]
