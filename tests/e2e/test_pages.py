@@ -134,6 +134,14 @@ def test_the_studio_insights_pages_fit_a_phone_and_a_desktop(
         page.click("details.chart-table summary")  # the chart's table, open, is checked too
         assert page.evaluate("document.documentElement.scrollWidth") <= 1280, path
         violations[name] = accessibility_violations(page)
+    # The release-day view asks for itself again and takes its own place, nothing else's.
+    page.goto(f"{live_server.url}{pages['page-insights']}")
+    with page.expect_response(lambda r: "/insights/release-day/" in r.url, timeout=15_000) as polled:
+        pass
+    assert polled.value.status == 200
+    page.wait_for_function("document.querySelectorAll('#release-day').length === 1")
+    assert page.locator("#main #release-day .release h3").all_inner_texts() == ["Northern Lights"]
+    assert page.locator("#main .totals").count() == 1
     assert errors == []
     assert violations == dict.fromkeys(pages, ""), "\n".join(violations.values())
     page.close()
