@@ -14,8 +14,10 @@ from django.db.models import QuerySet
 from accounts.models import User
 from catalog.access import albums_visible_to, tracks_visible_to
 from catalog.models import Artist
+from core.events import announce
 from core.ids import possible_ids
 from playlists.caching import user_cache_invalidate
+from playlists.events import TasteChanged
 from playlists.models import FollowedArtist, LikedTrack, SavedAlbum
 
 MAX_IDS = 50
@@ -39,12 +41,14 @@ def tracks_like(*, user: User, track_ids: Sequence[int]) -> None:
     ids = _check(track_ids, tracks_visible_to(user), "track")
     LikedTrack.objects.bulk_create([LikedTrack(user=user, track_id=pk) for pk in ids], ignore_conflicts=True)
     user_cache_invalidate(user.pk)
+    announce(TasteChanged(user_id=user.pk))
 
 
 @transaction.atomic
 def tracks_unlike(*, user: User, track_ids: Sequence[int]) -> None:
     LikedTrack.objects.filter(user_id=user.pk, track_id__in=possible_ids(track_ids)).delete()
     user_cache_invalidate(user.pk)
+    announce(TasteChanged(user_id=user.pk))
 
 
 @transaction.atomic
@@ -65,9 +69,11 @@ def artists_follow(*, user: User, artist_ids: Sequence[int]) -> None:
     ids = _check(artist_ids, Artist.objects.all(), "artist")
     FollowedArtist.objects.bulk_create([FollowedArtist(user=user, artist_id=pk) for pk in ids], ignore_conflicts=True)
     user_cache_invalidate(user.pk)
+    announce(TasteChanged(user_id=user.pk))
 
 
 @transaction.atomic
 def artists_unfollow(*, user: User, artist_ids: Sequence[int]) -> None:
     FollowedArtist.objects.filter(user_id=user.pk, artist_id__in=possible_ids(artist_ids)).delete()
     user_cache_invalidate(user.pk)
+    announce(TasteChanged(user_id=user.pk))

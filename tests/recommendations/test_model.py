@@ -1,7 +1,9 @@
 from datetime import timedelta
 
+import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import Profile
 from catalog.models import Album, Track
@@ -124,6 +126,31 @@ def test_a_like_forgets_the_listeners_cached_list(planted, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         LikedTrack.objects.create(user=listener, track=a0)
 
+    assert cache.get(listener_key(listener.pk)) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "key"),
+    [
+        ("put", "/api/v1/me/tracks/", "track"),
+        ("delete", "/api/v1/me/tracks/", "track"),
+        ("put", "/api/v1/me/following/?type=artist", "artist"),
+        ("delete", "/api/v1/me/following/?type=artist", "artist"),
+    ],
+)
+def test_liking_or_following_through_the_library_forgets_the_listeners_cached_lists(
+    planted, django_capture_on_commit_callbacks, method, path, key
+):
+    listener, a0 = UserFactory(), planted["tracks"]["a"][0]
+    api = APIClient()
+    api.force_authenticate(listener)
+    recommendations_for_listener(user=listener)
+    assert cache.get(listener_key(listener.pk)) is not None
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = getattr(api, method)(path, {"ids": [a0.pk if key == "track" else a0.artist_id]}, format="json")
+
+    assert response.status_code in (200, 204), response.content
     assert cache.get(listener_key(listener.pk)) is None
 
 
