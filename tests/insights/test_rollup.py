@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import Album
 from insights.models import ArtistDay, RollupRun, TrackDay
@@ -150,3 +151,17 @@ def test_the_command_rolls_up_the_days_it_is_given(catalog):
 
     assert out.getvalue() == "Rolled up 2026-03-12 to 2026-03-13: 1 track days, 1 artist days.\n"
     assert list(TrackDay.objects.values_list("day", "streams")) == [(date(2026, 3, 12), 1)]
+
+
+def test_the_demo_seeder_rolls_up_the_demo_plays(catalog):
+    from core.demo import demo_seeders
+    from insights.demo import seed_demo_insights
+
+    play(UserFactory(), catalog["first"], at=NOON)
+    said: list[str] = []
+
+    seed_demo_insights(said.append)
+
+    assert seed_demo_insights in demo_seeders()
+    assert ArtistDay.objects.get().streams == 1
+    assert said == [f"Insights rolled up from {DAY} to {timezone.now().date()}: 1 artist days."]
