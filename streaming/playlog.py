@@ -64,9 +64,14 @@ def hour_of(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).strftime("%Y%m%d%H")
 
 
+def live_key_prefix() -> str:
+    """What every counter's key starts with: ``insights:live:`` behind the cache's prefix and version."""
+    return cache.make_key("insights:live:")
+
+
 def live_key(kind: str, item_id: int, bucket: str, suffix: str = "") -> str:
     """A counter's key: ``bucket`` an hour (``YYYYMMDDHH``) or a day (``YYYYMMDD``), ``suffix`` u, src or cc."""
-    return cache.make_key(f"insights:live:{kind}:{item_id}:{bucket}" + (f":{suffix}" if suffix else ""))
+    return live_key_prefix() + f"{kind}:{item_id}:{bucket}" + (f":{suffix}" if suffix else "")
 
 
 def live_figures(

@@ -144,23 +144,33 @@ class PlayReport:
     country: str
 
 
-# KEYS: the log, the play's "counted" mark, then for the track and for the artist: the hour's
-# streams, the hour's listeners, the day's sources, the day's countries.
-# ARGV: the report's fields (play, user, track, ms, ended, started at, source, country),
-# the count threshold and how long the counters are kept.
-# Appends the report; the first report of the play past the threshold sets the mark and counts it.
+# KEYS: the log and the play's "counted" mark. ARGV: the report's fields (play, user, track, ms,
+# ended, started at, source, country), the count threshold, how long the counters are kept, the
+# counters' key prefix, the artist, the hour (YYYYMMDDHH) and the day (YYYYMMDD).
+# Appends the report; the first report of the play past the threshold sets the mark and counts it
+# in the track's and the artist's counters (their keys made here, as ``playlog.live_key`` names them:
+# on one Redis, or in a cluster behind one hash slot, they live with the log).
 _APPEND = Script(
     """
 redis.call('XADD', KEYS[1], '*', 'p', ARGV[1], 'u', ARGV[2], 't', ARGV[3], 'ms', ARGV[4],
   'e', ARGV[5], 's', ARGV[6], 'src', ARGV[7], 'cc', ARGV[8])
 if tonumber(ARGV[4]) < tonumber(ARGV[9]) then return 0 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', ARGV[10]) then return 0 end
-for i = 3, 7, 4 do
-  redis.call('INCR', KEYS[i])
-  redis.call('PFADD', KEYS[i + 1], ARGV[2])
-  redis.call('HINCRBY', KEYS[i + 2], ARGV[7], 1)
-  if ARGV[8] ~= '' then redis.call('HINCRBY', KEYS[i + 3], ARGV[8], 1) end
-  for j = i, i + 3 do redis.call('EXPIRE', KEYS[j], ARGV[10]) end
+local keep = ARGV[10]
+for _, item in ipairs({'track:' .. ARGV[3], 'artist:' .. ARGV[12]}) do
+  local base = ARGV[11] .. item .. ':'
+  local hour, listeners = base .. ARGV[13], base .. ARGV[13] .. ':u'
+  local sources, countries = base .. ARGV[14] .. ':src', base .. ARGV[14] .. ':cc'
+  redis.call('INCR', hour)
+  redis.call('PFADD', listeners, ARGV[2])
+  redis.call('HINCRBY', sources, ARGV[7], 1)
+  redis.call('EXPIRE', hour, keep)
+  redis.call('EXPIRE', listeners, keep)
+  redis.call('EXPIRE', sources, keep)
+  if ARGV[8] ~= '' then
+    redis.call('HINCRBY', countries, ARGV[8], 1)
+    redis.call('EXPIRE', countries, keep)
+  end
 end
 return 1
 """
@@ -183,20 +193,11 @@ def play_log_append(*, report: PlayReport) -> bool:
     if client is None:
         return False
     hour = playlog.hour_of(report.started_at_ms)
-    day = hour[:8]
-    keys = [playlog.stream_key(), _counted_key(report.play_id)]
-    for kind, item_id in (("track", report.track_id), ("artist", report.artist_id)):
-        keys += [
-            playlog.live_key(kind, item_id, hour),
-            playlog.live_key(kind, item_id, hour, "u"),
-            playlog.live_key(kind, item_id, day, "src"),
-            playlog.live_key(kind, item_id, day, "cc"),
-        ]
     try:
         script_run(
             client,
             _APPEND,
-            tuple(keys),
+            (playlog.stream_key(), _counted_key(report.play_id)),
             report.play_id.hex,
             report.user_id,
             report.track_id,
@@ -207,6 +208,10 @@ def play_log_append(*, report: PlayReport) -> bool:
             report.country,
             settings.PLAY_COUNT_THRESHOLD_MS,
             playlog.LIVE_KEEP_SECONDS,
+            playlog.live_key_prefix(),
+            report.artist_id,
+            hour,
+            hour[:8],
         )
     except RedisError:
         logger.warning("plays: Redis unreachable, writing play %s to the database", report.play_id, exc_info=True)
