@@ -139,8 +139,13 @@ def media_signed_urls(
     return sign(file=f"aac_{bitrate}.m4a"), sign(file=hls_master_name(bitrate)), region
 
 
-def stream_grant(*, track_id: int, user: User, country: str, local_base: str) -> StreamGrant:
+def stream_grant(
+    *, track_id: int, user: User, country: str, local_base: str, max_bitrate: int | None = None
+) -> StreamGrant:
     """A signed URL to stream ``track_id`` as ``user`` may, and the receipt its play reports send back.
+
+    ``max_bitrate`` (kbit/s), when an app asks for one, takes the place of the
+    listener's quality setting, still within their plan's cap.
 
     Raises Track.DoesNotExist when the user may not see it, TrackNotReadyError
     when it has nothing to stream yet, PermissionDenied when it is not for them.
@@ -156,7 +161,7 @@ def stream_grant(*, track_id: int, user: User, country: str, local_base: str) ->
     media = info["media"] if info["ready"] else None
     if media is None:
         raise TrackNotReadyError(track_id)
-    wanted = profile.stream_bitrate
+    wanted = min(max_bitrate, profile.bitrate_cap) if max_bitrate else profile.stream_bitrate
     allowed = [b for b in media["bitrates"] if b <= wanted] or media["bitrates"][:1]
     bitrate = max(allowed)
     progressive, hls, region = media_signed_urls(
