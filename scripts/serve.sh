@@ -52,6 +52,14 @@ from spotifyclone.local_secrets import local_secrets_load
 print(local_secrets_load(path=Path("var/secrets.env"), names=["SECRET_KEY", "EDGE_SIGNING_KEY"])["SECRET_KEY"])')
     export SECRET_KEY
   fi
+  if [[ -z ${SUBSONIC_SECRET_KEY:-} ]]; then
+    # Likewise the key that encrypts listeners' Subsonic passwords.
+    SUBSONIC_SECRET_KEY=$("$BIN/python" -c '
+from pathlib import Path
+from spotifyclone.local_secrets import local_secrets_load
+print(local_secrets_load(path=Path("var/secrets.env"), names=["SUBSONIC_SECRET_KEY"])["SUBSONIC_SECRET_KEY"])')
+    export SUBSONIC_SECRET_KEY
+  fi
   URL=http://$GUNICORN_BIND
 }
 

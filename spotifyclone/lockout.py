@@ -11,11 +11,19 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from core.errors import error_body
+from subsonic import envelope
+from subsonic.auth import LOCKED_OUT
+from subsonic.registry import Params
 
 MESSAGE = "Too many failed sign-in attempts. Try again later."
 
 
 def lockout_response(request: HttpRequest, original_response: HttpResponse | None, credentials: Any) -> HttpResponse:
+    if request.path.startswith("/rest/"):
+        # The Subsonic API answers every refusal with HTTP 200 and its own error code.
+        fmt, callback = envelope.response_format(Params(request))
+        error = envelope.SubsonicError(envelope.SubsonicError.WRONG_CREDENTIALS, LOCKED_OUT)
+        return envelope.render(envelope.error_body(error), fmt=fmt, callback=callback)
     if request.path.startswith("/api/"):
         body = error_body(status_code=429, code="locked_out", message=MESSAGE)
         return JsonResponse(body, status=429)

@@ -37,7 +37,7 @@ def _secret(name: str) -> str:
         return value
     if not DEBUG:
         raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
-    return local_secrets_load(path=LOCAL_SECRETS_FILE, names=["SECRET_KEY", "EDGE_SIGNING_KEY"])[name]
+    return local_secrets_load(path=LOCAL_SECRETS_FILE, names=["SECRET_KEY", "EDGE_SIGNING_KEY", "SUBSONIC_SECRET_KEY"])[name]
 
 
 SECRET_KEY = _secret("SECRET_KEY")
@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ads",
     "recommendations",
     "insights",
+    "subsonic",
 ]
 
 MIDDLEWARE = [
@@ -344,6 +345,10 @@ if STREAM_SIGNING == "cloudfront" and not (CLOUDFRONT_KEY_PAIR_ID and CLOUDFRONT
 STREAM_URL_TTL = env.int("STREAM_URL_TTL", default=10 * 60)
 # A play counts (history, play counts, charts) once this much of it was heard.
 PLAY_COUNT_THRESHOLD_MS = env.int("PLAY_COUNT_THRESHOLD_MS", default=30_000)
+
+# The key that encrypts listeners' Subsonic passwords at rest (docs/subsonic.md): the
+# Subsonic token scheme needs the password itself, so it is kept encrypted, not hashed.
+SUBSONIC_SECRET_KEY = _secret("SUBSONIC_SECRET_KEY")
 
 # Ads on the free plan (docs/ads.md): a break is due after this many tracks or minutes of music,
 # whichever comes first; it plays up to ADS_PER_BREAK ads, together at most ADS_BREAK_MAX_SECONDS long.

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("playlists.urls")),
     path("", include("recommendations.urls")),
     path("", include("ads.urls")),
+    path("rest/", include("subsonic.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -33,6 +33,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "STATIC_ROOT": str(root),
         "SECRET_KEY": "collectstatic-test-key-" + "x" * 40,
         "EDGE_SIGNING_KEY": "collectstatic-test-edge-key-" + "y" * 40,
+        "SUBSONIC_SECRET_KEY": "collectstatic-test-subsonic-key-" + "z" * 40,
     }
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],

@@ -90,6 +90,7 @@ def _production(**variables: str) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "EDGE_SIGNING_KEY": secrets.token_urlsafe(32),
+        "SUBSONIC_SECRET_KEY": secrets.token_urlsafe(32),
         "ALLOWED_HOSTS": "music.example.com",
         **variables,
     }

@@ -13,6 +13,7 @@ MODE_VARIABLES = {
     "DEBUG",
     "SECRET_KEY",
     "EDGE_SIGNING_KEY",
+    "SUBSONIC_SECRET_KEY",
     "DATABASE_URL",
     "REDIS_URL",
     "CELERY_BROKER_URL",
@@ -94,6 +95,10 @@ def test_services_mode_comes_from_the_variables():
     [
         ({"DEBUG": "false"}, "SECRET_KEY must be set when DEBUG is off."),
         ({"DEBUG": "false", "SECRET_KEY": "s3cret"}, "EDGE_SIGNING_KEY must be set when DEBUG is off."),
+        (
+            {"DEBUG": "false", "SECRET_KEY": "s3cret", "EDGE_SIGNING_KEY": "edge-s3cret"},
+            "SUBSONIC_SECRET_KEY must be set when DEBUG is off.",
+        ),
         ({"STORAGE_BACKEND": "s3"}, "STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME."),
         ({"SEARCH_BACKEND": "opensearch"}, "SEARCH_BACKEND=opensearch needs OPENSEARCH_URL."),
         ({"SEARCH_BACKEND": "solr"}, "SEARCH_BACKEND must be 'database' or 'opensearch', not 'solr'."),
@@ -107,7 +112,9 @@ def test_a_missing_or_wrong_setting_is_a_clear_error(variables, message):
 
 
 def test_production_settings_start_with_their_secrets():
-    result = _settings(DEBUG="false", SECRET_KEY="s3cret", EDGE_SIGNING_KEY="edge-s3cret")
+    result = _settings(
+        DEBUG="false", SECRET_KEY="s3cret", EDGE_SIGNING_KEY="edge-s3cret", SUBSONIC_SECRET_KEY="subsonic-s3cret"
+    )
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["debug"] is False
