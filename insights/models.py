@@ -1,9 +1,11 @@
-"""Daily figures per track and per artist: what the studio's insights pages read.
+"""Daily figures per track and per artist, and their distinct listeners over 7, 28 and 365 days.
 
 Rolled up from the play table (the truth) by the periodic task
 (``services.insights_rollup``), which recomputes whole days and replaces their
 rows in one transaction, so a reader sees a day as one run left it. Days are
-UTC days, like the live counters' hours.
+UTC days, like the live counters' hours. A period's listeners cannot be summed
+from its days (a listener who comes back counts on each), so they are counted
+apart, over the whole period, into ``TrackListeners`` and ``ArtistListeners``.
 """
 
 from django.db import models
@@ -53,8 +55,51 @@ class ArtistDay(DayFigures):
         return f"artist {self.artist_id} on {self.day}: {self.streams}"
 
 
+class PeriodListeners(models.Model):
+    """Distinct listeners over the last ``days`` UTC days (today so far included), counted at ``as_of``.
+
+    Only items with listeners have a row: none means none. Each window's rows
+    are replaced together, in one transaction, by the roll-up.
+    """
+
+    days = models.PositiveSmallIntegerField(help_text="The window: 7, 28 or 365 days, today (UTC) included.")
+    listeners = models.PositiveIntegerField(help_text="Distinct listeners of the counted plays in the window.")
+    as_of = models.DateTimeField(help_text="When they were counted: the window ends then.")
+
+    class Meta:
+        abstract = True
+
+
+class TrackListeners(PeriodListeners):
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["track", "days"], name="insights_track_listeners_unique")]
+        indexes = [models.Index(fields=["days"])]
+
+    def __str__(self) -> str:
+        return f"track {self.track_id} over {self.days} days: {self.listeners}"
+
+
+class ArtistListeners(PeriodListeners):
+    """An artist's listeners over the window: distinct across all its tracks, not a sum of theirs."""
+
+    artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["artist", "days"], name="insights_artist_listeners_unique")]
+        indexes = [models.Index(fields=["days"])]
+
+    def __str__(self) -> str:
+        return f"artist {self.artist_id} over {self.days} days: {self.listeners}"
+
+
 class RollupRun(models.Model):
-    """Where the periodic roll-up got to: the next run recomputes the days from here on."""
+    """Where the periodic roll-up got to: the next run recomputes the days from here on.
+
+    One row for the days (``days``), and one for each window of listeners that
+    is not counted at every run (``listeners-365d``: when it was last counted).
+    """
 
     name = models.CharField(max_length=32, primary_key=True)
     started_at = models.DateTimeField(null=True, help_text="When the last finished run began; empty before the first.")

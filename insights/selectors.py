@@ -1,11 +1,13 @@
 """Reads of the insights: the day tables, and the live counters for the last 24 hours.
 
-Periods of days (7, 28, 365) read ``TrackDay`` and ``ArtistDay`` alone. The
-last 24 hours read the live counters in Redis (``streaming.playlog``); when
-they cannot be read (Redis down, or the embedded default without it) the
-same figures come from the play rows of those hours, the database being the
-truth. Saves, playlist adds and skips are not counted live: in the 24-hour
-view they are today's (UTC) so far, from the day tables.
+Periods of days (7, 28, 365) read ``TrackDay`` and ``ArtistDay``, and their
+distinct listeners ``TrackListeners`` and ``ArtistListeners`` (a period's
+listeners cannot be summed from its days). The last 24 hours read the live
+counters in Redis (``streaming.playlog``); when they cannot be read (Redis
+down, or the embedded default without it) the same figures come from the play
+rows of those hours, the database being the truth. Saves, playlist adds and
+skips are not counted live: in the 24-hour view they are today's (UTC) so
+far, from the day tables.
 """
 
 from collections import defaultdict
@@ -14,13 +16,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
 from django_countries import countries as country_names
 
 from catalog.models import Album, Track
-from insights.models import ArtistDay, TrackDay
+from insights.models import ArtistDay, ArtistListeners, TrackDay, TrackListeners
 from insights.periods import LIVE_HOURS, PERIODS, Period, day_start, days_between, period_days, utc_today
 from streaming.models import Play
 from streaming.playlog import live_figures
@@ -31,6 +33,9 @@ LIVE_TOP_CANDIDATES = 200
 TOP_TRACKS = 10
 TOP_COUNTRIES = 10
 RELEASE_DAYS = 7
+# A period's listeners counted longer ago than this are shown with the time they were counted. The
+# roll-up counts 7 and 28 days every 10 minutes, 365 days once a day.
+LISTENERS_FRESH_FOR = timedelta(minutes=20)
 SOURCE_LABELS = dict(Play.Source.choices)
 
 
@@ -64,6 +69,14 @@ class Share:
 
 
 @dataclass(frozen=True)
+class Counted:
+    """An item's distinct listeners over a window of days, and when they were counted."""
+
+    listeners: int = 0
+    as_of: datetime | None = None  # None: no listener in the window when it was last counted
+
+
+@dataclass(frozen=True)
 class Figures:
     period: Period
     start: datetime
@@ -71,6 +84,9 @@ class Figures:
     from_live_counters: bool
     streams: int
     listeners: int
+    # For periods of days: when the listeners were counted, and whether that is too long ago to go unsaid.
+    listeners_as_of: datetime | None
+    listeners_stale: bool
     skips: int
     saves: int
     playlist_adds: int
@@ -95,6 +111,8 @@ class Total:
     period: Period
     streams: int
     listeners: int
+    listeners_as_of: datetime | None
+    listeners_stale: bool
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,7 @@ class TopTrack:
     track_id: int
     title: str
     streams: int
+    listeners: int
 
 
 @dataclass(frozen=True)
@@ -146,7 +165,7 @@ def _plays_of(kind: Kind, ids: list[int]) -> QuerySet[Play]:
 
 
 def live_from_plays(*, kind: Kind, ids: list[int], now: datetime, totals_only: bool = False) -> dict[int, Live]:
-    """The live figures counted from the play rows instead: four queries whatever the ids (one for the totals)."""
+    """The live figures counted from the play rows instead: three queries whatever the ids (one for the totals)."""
     start, end = live_window(now)
     key = "track__artist_id" if kind == "artist" else "track_id"
     plays = _plays_of(kind, ids).filter(counted=True, started_at__gte=start, started_at__lt=end).order_by()
@@ -155,21 +174,25 @@ def live_from_plays(*, kind: Kind, ids: list[int], now: datetime, totals_only: b
         for row in plays.values(key).annotate(streams=Count("id"), listeners=Count("user_id", distinct=True))
     }
     hourly: dict[int, list[int]] = defaultdict(lambda: [0] * LIVE_HOURS)
-    shares: dict[str, dict[int, dict[str, int]]] = {"source": defaultdict(dict), "country": defaultdict(dict)}
+    shares: dict[str, dict[int, dict[str, int]]] = {
+        "source": defaultdict(lambda: defaultdict(int)),
+        "country": defaultdict(lambda: defaultdict(int)),
+    }
     if not totals_only:
         hours = plays.annotate(hour=TruncHour("started_at", tzinfo=UTC)).values(key, "hour").annotate(n=Count("id"))
         for row in hours:
             hourly[row[key]][int((row["hour"] - start).total_seconds() // 3600)] += row["n"]
-        for name, by_item in shares.items():
-            for row in plays.values(key, name).annotate(n=Count("id")):
-                by_item[row[key]][row[name] or ""] = row["n"]
+        # Sources and countries in one query: a few rows per item (sources times countries).
+        for row in plays.values(key, "source", "country").annotate(n=Count("id")):
+            for name, by_item in shares.items():
+                by_item[row[key]][row[name] or ""] += row["n"]
     return {
         item: Live(
             streams=totals[item]["streams"] if item in totals else 0,
             listeners=totals[item]["listeners"] if item in totals else 0,
             hourly=hourly[item],
-            sources=shares["source"].get(item, {}),
-            countries=shares["country"].get(item, {}),
+            sources=dict(shares["source"].get(item, {})),
+            countries=dict(shares["country"].get(item, {})),
         )
         for item in ids
     }
@@ -239,7 +262,21 @@ def _day_rows(*, kind: Kind, item_id: int, first_day: date, last_day: date) -> l
     return list(rows.order_by("day"))
 
 
-def _figures_from_days(period: Period, rows: list[dict[str, Any]], *, now: datetime) -> Figures:
+def period_listeners(*, kind: Kind, item_id: int) -> dict[int, Counted]:
+    """The item's distinct listeners over each window of days (7, 28, 365) as last counted: one query."""
+    rows: Iterable[tuple[int, int, datetime]]
+    if kind == "artist":
+        rows = ArtistListeners.objects.filter(artist_id=item_id).values_list("days", "listeners", "as_of")
+    else:
+        rows = TrackListeners.objects.filter(track_id=item_id).values_list("days", "listeners", "as_of")
+    return {days: Counted(listeners=listeners, as_of=as_of) for days, listeners, as_of in rows}
+
+
+def _stale(as_of: datetime | None, *, now: datetime) -> bool:
+    return as_of is not None and as_of < now - LISTENERS_FRESH_FOR
+
+
+def _figures_from_days(period: Period, rows: list[dict[str, Any]], counted: Counted, *, now: datetime) -> Figures:
     first_day, last_day = period_days(period, now=now)
     rows = [row for row in rows if first_day <= row["day"] <= last_day]
     by_day = {row["day"]: row for row in rows}
@@ -253,15 +290,16 @@ def _figures_from_days(period: Period, rows: list[dict[str, Any]], *, now: datet
         for day in days_between(first_day, last_day)
     ]
     countries = _summed(rows, "countries")
-    listeners = sum(row["listeners"] for row in rows)
     return Figures(
         period=period,
         start=day_start(first_day),
         end=min(now, day_start(last_day + timedelta(days=1))),
         from_live_counters=False,
         streams=sum(row["streams"] for row in rows),
-        # Distinct listeners of a period cannot be summed from its days: a day's, on average.
-        listeners=round(listeners / len(series)),
+        # Counted over the whole period by the roll-up: a listener who comes back on several days counts once.
+        listeners=counted.listeners,
+        listeners_as_of=counted.as_of,
+        listeners_stale=_stale(counted.as_of, now=now),
         skips=sum(row["skips"] for row in rows),
         saves=sum(row["saves"] for row in rows),
         playlist_adds=sum(row["playlist_adds"] for row in rows),
@@ -286,6 +324,8 @@ def _figures_live(live: Live, today: dict[str, Any] | None, *, now: datetime, fr
         from_live_counters=from_counters,
         streams=live.streams,
         listeners=live.listeners,
+        listeners_as_of=None,
+        listeners_stale=False,
         skips=today["skips"] if today else 0,
         saves=today["saves"] if today else 0,
         playlist_adds=today["playlist_adds"] if today else 0,
@@ -298,27 +338,43 @@ def _figures_live(live: Live, today: dict[str, Any] | None, *, now: datetime, fr
 def item_insights(*, kind: Kind, item_id: int, period: Period, now: datetime | None = None) -> Insights:
     """A track's or an artist's figures for ``period``, and its streams and listeners in each period.
 
-    One query for the year of day rows, and the live counters (or, when they
-    cannot be read, four queries on the last 24 hours of plays).
+    One query for the year of day rows, one for the listeners of each period
+    of days, and the live counters (or, when they cannot be read, three
+    queries on the last 24 hours of plays, one when the period is not 24 hours).
     """
     now = now or timezone.now()
     year = PERIODS["365d"]
     first_day, last_day = period_days(year, now=now)
     rows = _day_rows(kind=kind, item_id=item_id, first_day=first_day, last_day=last_day)
-    lives, from_counters = live_of(kind=kind, ids=[item_id], now=now)
+    listeners = period_listeners(kind=kind, item_id=item_id)
+    lives, from_counters = live_of(kind=kind, ids=[item_id], now=now, totals_only=not period.live)
     live = lives[item_id]
     today = next((row for row in rows if row["day"] == utc_today(now)), None)
-    by_period = {key: _figures_from_days(p, rows, now=now) for key, p in PERIODS.items() if not p.live}
+    by_period = {
+        key: _figures_from_days(p, rows, listeners.get(p.days, Counted()), now=now)
+        for key, p in PERIODS.items()
+        if not p.live
+    }
     by_period["24h"] = _figures_live(live, today, now=now, from_counters=from_counters)
     totals = [
-        Total(period=p, streams=by_period[key].streams, listeners=by_period[key].listeners)
-        for key, p in PERIODS.items()
+        Total(
+            period=p,
+            streams=figures.streams,
+            listeners=figures.listeners,
+            listeners_as_of=figures.listeners_as_of,
+            listeners_stale=figures.listeners_stale,
+        )
+        for p, figures in ((p, by_period[key]) for key, p in PERIODS.items())
     ]
     return Insights(figures=by_period[period.key], totals=totals)
 
 
 def artist_top_tracks(*, artist_id: int, period: Period, now: datetime | None = None) -> list[TopTrack]:
-    """The artist's most streamed tracks of the period: one query (two for the last 24 hours)."""
+    """The artist's most streamed tracks of the period, with their listeners: one query (two for the last 24 hours).
+
+    Each track's listeners are its distinct listeners over the period, as the
+    roll-up last counted them (live for the last 24 hours).
+    """
     now = now or timezone.now()
     if period.live:
         candidates = dict(
@@ -329,19 +385,23 @@ def artist_top_tracks(*, artist_id: int, period: Period, now: datetime | None = 
         lives, _ = live_of(kind="track", ids=list(candidates), now=now, totals_only=True)
         ranked = sorted(lives.items(), key=lambda item: (-item[1].streams, candidates[item[0]]))
         return [
-            TopTrack(track_id=t, title=candidates[t], streams=live.streams)
+            TopTrack(track_id=t, title=candidates[t], streams=live.streams, listeners=live.listeners)
             for t, live in ranked[:TOP_TRACKS]
             if live.streams
         ]
     first_day, last_day = period_days(period, now=now)
+    listeners = TrackListeners.objects.filter(track_id=OuterRef("track_id"), days=period.days).values("listeners")
     rows = (
         TrackDay.objects.filter(artist_id=artist_id, day__gte=first_day, day__lte=last_day)
         .values("track_id", "track__title")
-        .annotate(total=Sum("streams"))
+        .annotate(total=Sum("streams"), listeners=Coalesce(Subquery(listeners[:1]), 0))
         .filter(total__gt=0)
         .order_by("-total", "track__title")[:TOP_TRACKS]
     )
-    return [TopTrack(track_id=row["track_id"], title=row["track__title"], streams=row["total"]) for row in rows]
+    return [
+        TopTrack(track_id=row["track_id"], title=row["track__title"], streams=row["total"], listeners=row["listeners"])
+        for row in rows
+    ]
 
 
 def artist_new_releases(*, artist_id: int, now: datetime | None = None) -> list[Release]:
@@ -383,3 +443,20 @@ def day_rows_for_export(
     rows = {row["day"]: row for row in _day_rows(kind=kind, item_id=item_id, first_day=first_day, last_day=last_day)}
     empty = {"streams": 0, "listeners": 0, "skips": 0, "saves": 0, "playlist_adds": 0, "countries": {}, "sources": {}}
     return [{**empty, **rows.get(day, {}), "day": day} for day in days_between(first_day, last_day)]
+
+
+def period_row_for_export(*, kind: Kind, item_id: int, period: Period, days: list[dict[str, Any]]) -> dict[str, Any]:
+    """The whole period in one row, after its ``days``: their sums, and the period's distinct listeners (one query).
+
+    ``period`` names ``day`` as an ISO 8601 interval of dates (``2026-11-24/2026-11-30``).
+    """
+    counted = period_listeners(kind=kind, item_id=item_id).get(period.days, Counted())
+    total: dict[str, Any] = {
+        "period": f"{days[0]['day'].isoformat()}/{days[-1]['day'].isoformat()}",
+        "listeners": counted.listeners,
+        "countries": _summed(days, "countries"),
+        "sources": _summed(days, "sources"),
+    }
+    for key in ("streams", "skips", "saves", "playlist_adds"):
+        total[key] = sum(row[key] for row in days)
+    return total

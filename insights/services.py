@@ -7,10 +7,17 @@ same rows as once. ``insights_rollup`` (the periodic task's service) picks
 the days: those since its last run began, less ``ROLLUP_LATE`` for plays
 written late (a play's day is the day of its stream grant, and its reports
 and the batch that writes them come after), up to today.
+
+Then ``insights_listeners_rollup`` counts each item's distinct listeners over
+the last 7, 28 and 365 days, which the days cannot give (a listener who comes
+back counts on each day): one grouped query per window and kind, over the
+window's plays alone, and the window's rows replaced in one transaction. 7
+and 28 days are counted at every run; 365 days at the first run of each UTC
+day, for it reads a year of plays.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,8 +26,8 @@ from django.db.models import Count, Min, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from insights.models import ArtistDay, RollupRun, TrackDay
-from insights.periods import day_start
+from insights.models import ArtistDay, ArtistListeners, RollupRun, TrackDay, TrackListeners
+from insights.periods import PERIODS, day_start, period_days
 from playlists.models import LikedTrack, PlaylistItem
 from streaming.models import Play
 
@@ -33,6 +40,9 @@ FIRST_RUN_REACH = timedelta(days=400)
 SKIP_UNDER_MS = 30_000
 RUN_NAME = "days"
 BATCH = 2000
+# The windows of distinct listeners, in days; those counted only at the first run of a UTC day.
+LISTENER_WINDOWS = tuple(period.days for period in PERIODS.values() if not period.live)
+DAILY_WINDOWS = frozenset({365})
 
 
 @dataclass(frozen=True)
@@ -41,6 +51,8 @@ class RollupFigures:
     last_day: date
     track_rows: int
     artist_rows: int
+    # The windows of listeners counted with the days (by the periodic roll-up), in days.
+    listener_windows: tuple[int, ...] = ()
 
 
 def _utc_day(field: str) -> TruncDate:
@@ -139,6 +151,70 @@ def insights_days_rollup(*, first_day: date, last_day: date) -> RollupFigures:
     )
 
 
+@dataclass(frozen=True)
+class ListenersFigures:
+    windows: tuple[int, ...]
+    track_rows: int
+    artist_rows: int
+
+
+def listeners_run_name(days: int) -> str:
+    """The bookmark of a window counted once a day: when it was last counted."""
+    return f"listeners-{days}d"
+
+
+def insights_listeners_rollup(*, windows: tuple[int, ...] = LISTENER_WINDOWS, now: datetime) -> ListenersFigures:
+    """Count every track's and artist's distinct listeners over each window, as of ``now``.
+
+    A window of ``days`` is that many UTC days, today's so far included, as
+    the pages' periods are. Two queries per window whatever it holds (listeners grouped
+    by track, then by artist, across its tracks), bounded by ``started_at`` so
+    that PostgreSQL reads only the window's monthly partitions of the play
+    table; then each window's rows are replaced in one transaction, so
+    running it twice leaves the same rows as once.
+    """
+    track_rows: list[TrackListeners] = []
+    artist_rows: list[ArtistListeners] = []
+    for days in windows:
+        first_day, _ = period_days(PERIODS[f"{days}d"], now=now)
+        counted = Play.objects.filter(counted=True, started_at__gte=day_start(first_day), started_at__lte=now)
+        track_rows += [
+            TrackListeners(track_id=row["track_id"], days=days, listeners=row["listeners"], as_of=now)
+            for row in counted.values("track_id").annotate(listeners=Count("user_id", distinct=True)).order_by()
+        ]
+        artist_rows += [
+            ArtistListeners(artist_id=row["track__artist_id"], days=days, listeners=row["listeners"], as_of=now)
+            for row in counted.values("track__artist_id").annotate(listeners=Count("user_id", distinct=True)).order_by()
+        ]
+    with transaction.atomic():
+        TrackListeners.objects.filter(days__in=windows).delete()
+        ArtistListeners.objects.filter(days__in=windows).delete()
+        TrackListeners.objects.bulk_create(track_rows, batch_size=BATCH)
+        ArtistListeners.objects.bulk_create(artist_rows, batch_size=BATCH)
+    return ListenersFigures(windows=tuple(windows), track_rows=len(track_rows), artist_rows=len(artist_rows))
+
+
+def _windows_due(*, now: datetime) -> tuple[int, ...]:
+    """The windows to count in this run: every one but the daily ones already counted today (UTC).
+
+    Call it inside the run's transaction, with the days' bookmark locked: it
+    moves the daily windows' bookmarks to ``now``.
+    """
+    due = []
+    for days in LISTENER_WINDOWS:
+        if days in DAILY_WINDOWS:
+            bookmark, _ = RollupRun.objects.get_or_create(name=listeners_run_name(days))
+            if (
+                bookmark.started_at is not None
+                and bookmark.started_at.astimezone(UTC).date() >= now.astimezone(UTC).date()
+            ):
+                continue
+            bookmark.started_at = now
+            bookmark.save(update_fields=["started_at"])
+        due.append(days)
+    return tuple(due)
+
+
 def _first_day_to_roll(*, last_run: datetime | None, now: datetime) -> date:
     if last_run is not None:
         return (last_run - ROLLUP_LATE).astimezone(UTC).date()
@@ -148,9 +224,9 @@ def _first_day_to_roll(*, last_run: datetime | None, now: datetime) -> date:
 
 
 def insights_rollup(*, now: datetime | None = None) -> RollupFigures:
-    """Roll up the days touched since the last run (and today); idempotent.
+    """Roll up the days touched since the last run (and today), then count the listeners of the windows due.
 
-    Runs hold a lock on their bookmark, so two at once take turns rather
+    Idempotent. Runs hold a lock on their bookmark, so two at once take turns rather
     than replace the same days' rows together.
     """
     now = now or timezone.now()
@@ -159,6 +235,7 @@ def insights_rollup(*, now: datetime | None = None) -> RollupFigures:
         run = RollupRun.objects.select_for_update().get(name=RUN_NAME)
         first_day = _first_day_to_roll(last_run=run.started_at, now=now)
         figures = insights_days_rollup(first_day=first_day, last_day=now.astimezone(UTC).date())
+        listeners = insights_listeners_rollup(windows=_windows_due(now=now), now=now)
         run.started_at = now
         run.save(update_fields=["started_at"])
-    return figures
+    return replace(figures, listener_windows=listeners.windows)

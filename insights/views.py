@@ -97,11 +97,14 @@ def _csv(*, kind: Kind, item_id: int, period: Period, filename: str) -> HttpResp
     response["Content-Disposition"] = f'attachment; filename="{filename}-{period.key}.csv"'
     writer = csv.writer(response)
     writer.writerow(EXPORT_COLUMNS)
-    for row in selectors.day_rows_for_export(kind=kind, item_id=item_id, period=period):
+    days = selectors.day_rows_for_export(kind=kind, item_id=item_id, period=period)
+    total = selectors.period_row_for_export(kind=kind, item_id=item_id, period=period, days=days)
+    # A row a day, then the whole period (its listeners counted once each, not summed from the days).
+    for row in [*({**day, "period": day["day"].isoformat()} for day in days), total]:
         countries, sources = row["countries"], row["sources"]
         writer.writerow(
             [
-                row["day"].isoformat(),
+                row["period"],
                 row["streams"],
                 row["listeners"],
                 row["skips"],

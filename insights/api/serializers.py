@@ -33,16 +33,28 @@ class PointSerializer(serializers.Serializer):
     listeners = serializers.IntegerField(allow_null=True, help_text="Distinct listeners of the day; null for an hour.")
 
 
+LISTENERS_HELP = (
+    "Distinct listeners over the period: one who listened on several days counts once. 24h: live. "
+    "7d, 28d, 365d: as the roll-up last counted them (see listeners_as_of)."
+)
+LISTENERS_AS_OF_HELP = (
+    "When the listeners of 7d, 28d or 365d were counted: every 10 minutes for 7d and 28d, once a day for 365d. "
+    "Null for 24h (live) and when no listener was counted in the period."
+)
+
+
 class TotalSerializer(serializers.Serializer):
     period = serializers.CharField(source="period.key")
     streams = serializers.IntegerField()
-    listeners = serializers.IntegerField()
+    listeners = serializers.IntegerField(help_text=LISTENERS_HELP)
+    listeners_as_of = serializers.DateTimeField(allow_null=True, help_text=LISTENERS_AS_OF_HELP)
 
 
 class TopTrackSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="track_id")
     name = serializers.CharField(source="title")
     streams = serializers.IntegerField()
+    listeners = serializers.IntegerField(help_text="The track's distinct listeners over the period, as counted.")
 
 
 class InsightsSerializer(serializers.Serializer):
@@ -54,9 +66,9 @@ class InsightsSerializer(serializers.Serializer):
         help_text="For 24h: true when read from the live counters, false when counted from the recorded plays.",
     )
     streams = serializers.IntegerField(source="figures.streams", help_text="Plays that counted (30 s or more).")
-    listeners = serializers.IntegerField(
-        source="figures.listeners",
-        help_text="24h: distinct listeners. 7d, 28d, 365d: distinct listeners a day, on average over the period.",
+    listeners = serializers.IntegerField(source="figures.listeners", help_text=LISTENERS_HELP)
+    listeners_as_of = serializers.DateTimeField(
+        source="figures.listeners_as_of", allow_null=True, help_text=LISTENERS_AS_OF_HELP
     )
     skips = serializers.IntegerField(
         source="figures.skips", help_text="Plays stopped under 30 s before the end (24h: today's, UTC)."

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from insights.models import RollupRun
 from insights.services import insights_rollup
 from tests.catalog.factories import TrackFactory
 from tests.insights.conftest import play
@@ -48,7 +49,10 @@ def test_an_artists_insights_for_a_period(api, played):
     body = response.json()
     assert body["artist"] == {"id": artist.pk, "name": "Aurora Skies"}
     assert body["period"] == "7d"
-    assert (body["streams"], body["listeners"], body["skips"], body["saves"], body["playlist_adds"]) == (3, 0, 1, 0, 0)
+    # Listeners over the 7 days, each counted once: Ana and Ben today, Cy three days ago.
+    assert (body["streams"], body["listeners"], body["skips"], body["saves"], body["playlist_adds"]) == (3, 3, 1, 0, 0)
+    as_of = RollupRun.objects.get(name="days").started_at.isoformat().replace("+00:00", "Z")
+    assert body["listeners_as_of"] == as_of
     assert body["skip_rate"] == 0.25
     assert body["countries"] == [{"country": "FR", "streams": 2}, {"country": "DE", "streams": 1}]
     assert body["sources"] == [{"source": "album", "streams": 2}, {"source": "playlist", "streams": 1}]
@@ -56,15 +60,15 @@ def test_an_artists_insights_for_a_period(api, played):
     assert body["series"][-1]["streams"] == 2
     assert body["series"][-1]["listeners"] == 2
     assert body["totals"] == [
-        {"period": "24h", "streams": 2, "listeners": 2},
-        {"period": "7d", "streams": 3, "listeners": 0},
-        {"period": "28d", "streams": 3, "listeners": 0},
-        {"period": "365d", "streams": 3, "listeners": 0},
+        {"period": "24h", "streams": 2, "listeners": 2, "listeners_as_of": None},
+        {"period": "7d", "streams": 3, "listeners": 3, "listeners_as_of": as_of},
+        {"period": "28d", "streams": 3, "listeners": 3, "listeners_as_of": as_of},
+        {"period": "365d", "streams": 3, "listeners": 3, "listeners_as_of": as_of},
     ]
     north, dawn = played["tracks"]["north"], played["tracks"]["dawn"]
     assert body["top_tracks"] == [
-        {"id": north.pk, "name": "Magnetic North", "streams": 2},
-        {"id": dawn.pk, "name": "Dawn", "streams": 1},
+        {"id": north.pk, "name": "Magnetic North", "streams": 2, "listeners": 2},
+        {"id": dawn.pk, "name": "Dawn", "streams": 1, "listeners": 1},
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.services import insights_rollup
+from insights.services import insights_listeners_rollup, insights_rollup
 from tests.catalog.factories import TrackFactory
 from tests.insights.conftest import play
 
@@ -57,22 +57,47 @@ def test_a_member_sees_the_artists_streams_and_listeners_for_each_period(client,
 
     assert response.status_code == 200
     totals = {t.period.key: (t.streams, t.listeners) for t in response.context["totals"]}
-    # 24 hours: distinct listeners (Ana, Ben); days: listeners a day, on average (3 today, 1 three days ago...).
-    assert totals == {"24h": (3, 2), "7d": (4, 0), "28d": (5, 0), "365d": (5, 0)}
+    # Distinct listeners over each period: Ana and Ben now, Cy three and ten days ago (counted once).
+    assert totals == {"24h": (3, 2), "7d": (4, 3), "28d": (5, 3), "365d": (5, 3)}
     figures = response.context["figures"]
     assert (figures.streams, figures.skips, figures.saves, figures.playlist_adds) == (5, 1, 0, 0)
     assert [(c.key, c.streams, c.percent) for c in figures.countries] == [("FR", 4, 80), ("DE", 1, 20)]
     assert [(s.label, s.streams) for s in figures.sources] == [("Album", 3), ("Playlist", 1), ("Search", 1)]
-    assert [(t.title, t.streams) for t in response.context["top_tracks"]] == [
-        ("Dawn", 2),
-        ("Magnetic North", 2),
-        ("Aurora", 1),
+    # Cy played Dawn on two days: two streams, one listener.
+    assert [(t.title, t.streams, t.listeners) for t in response.context["top_tracks"]] == [
+        ("Dawn", 2, 1),
+        ("Magnetic North", 2, 2),
+        ("Aurora", 1, 1),
     ]
     assert len(figures.series) == 28
     assert sum(point.streams for point in figures.series) == 5
     page = response.content.decode()
     assert "France" in page
     assert "Germany" in page
+
+
+def test_listeners_counted_a_while_ago_say_when_they_were_counted(client, owner, studio):
+    now = timezone.now()
+    ana, ben, _ = studio["listeners"]
+    play(ana, studio["tracks"]["north"], now - timedelta(hours=3))
+    play(ana, studio["tracks"]["dawn"], now - timedelta(hours=2))
+    insights_rollup(now=now - timedelta(hours=1))
+    play(ben, studio["tracks"]["north"], now - timedelta(minutes=30))
+    # The year was counted an hour ago (it is counted once a day), 7 and 28 days again now.
+    insights_listeners_rollup(windows=(7, 28), now=now)
+    client.force_login(owner)
+
+    response = client.get(reverse("insights:artist", args=[studio["artist"].slug]), {"period": "365d"})
+
+    totals = {t.period.key: (t.listeners, t.listeners_stale) for t in response.context["totals"]}
+    assert totals == {"24h": (2, False), "7d": (2, False), "28d": (2, False), "365d": (1, True)}
+    figures = response.context["figures"]
+    assert (figures.listeners, figures.listeners_as_of) == (1, now - timedelta(hours=1))
+    counted = timezone.localtime(now - timedelta(hours=1))
+    page = response.content.decode()
+    # In the year's total, under the period's listeners, and over the top tracks' listeners.
+    assert page.count(f'as of <time datetime="{counted.isoformat()}">{counted:%-d %b, %H:%M} UTC</time>') == 3
+    assert [(t.title, t.listeners) for t in response.context["top_tracks"]] == [("Dawn", 1), ("Magnetic North", 1)]
 
 
 def test_the_live_view_counts_the_last_24_hours(client, owner, played):
@@ -131,7 +156,10 @@ def test_the_csv_export_lists_the_days_of_the_period(client, owner, played):
     assert rows[0] == ["date", "streams", "listeners", "skips", "saves", "playlist_adds", "top_country", "top_source"]
     today = timezone.now().date()
     by_day = {row[0]: row[1:] for row in rows[1:]}
-    assert list(by_day) == [(today - timedelta(days=back)).isoformat() for back in range(6, -1, -1)]
+    period = f"{today - timedelta(days=6)}/{today}"
+    assert list(by_day) == [(today - timedelta(days=back)).isoformat() for back in range(6, -1, -1)] + [period]
+    # The whole period last: its sums, and its listeners counted once each (Ana, Ben, Cy), not summed from the days.
+    assert by_day[period] == ["4", "3", "1", "0", "0", "FR", "album"]
     assert by_day[today.isoformat()] == ["3", "2", "1", "0", "0", "FR", "album"]
     assert by_day[(today - timedelta(days=3)).isoformat()] == ["1", "1", "0", "0", "0", "FR", "album"]
     assert by_day[(today - timedelta(days=1)).isoformat()] == ["0", "0", "0", "0", "0", "", ""]
@@ -145,8 +173,11 @@ def test_the_track_export_and_the_live_view_export_days(client, owner, played):
 
     assert response["Content-Disposition"] == f'attachment; filename="track-{dawn.pk}-insights-28d.csv"'
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert len(rows) == 1 + 28
-    assert sum(int(row[1]) for row in rows[1:]) == 2
+    assert len(rows) == 1 + 28 + 1
+    assert sum(int(row[1]) for row in rows[1:-1]) == 2
+    # Cy played Dawn on two days: a listener each day, one over the period.
+    assert sum(int(row[2]) for row in rows[1:-1]) == 2
+    assert rows[-1][1:3] == ["2", "1"]
 
 
 def test_the_release_day_view_shows_new_albums_and_updates(client, owner, studio):

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import Album
-from insights.models import ArtistDay, RollupRun, TrackDay
-from insights.services import ROLLUP_LATE, insights_days_rollup, insights_rollup
+from insights.models import ArtistDay, ArtistListeners, RollupRun, TrackDay, TrackListeners
+from insights.services import ROLLUP_LATE, insights_days_rollup, insights_listeners_rollup, insights_rollup
 from playlists.models import LikedTrack, PlaylistItem
 from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
@@ -121,7 +121,7 @@ def test_the_periodic_rollup_takes_the_days_since_its_last_run(catalog):
     first = insights_rollup(now=NOON + timedelta(minutes=5))
     assert (first.first_day, first.last_day) == (DAY - timedelta(days=30), DAY)
     assert TrackDay.objects.count() == 2
-    assert RollupRun.objects.get().started_at == NOON + timedelta(minutes=5)
+    assert RollupRun.objects.get(name="days").started_at == NOON + timedelta(minutes=5)
 
     # A change to a day long past is not read again; today's are.
     Play.objects.filter(pk=old.pk).update(counted=False)
@@ -165,3 +165,84 @@ def test_the_demo_seeder_rolls_up_the_demo_plays(catalog):
     assert seed_demo_insights in demo_seeders()
     assert ArtistDay.objects.get().streams == 1
     assert said == [f"Insights rolled up from {DAY} to {timezone.now().date()}: 1 artist days."]
+
+
+# Distinct listeners over 7, 28 and 365 days.
+
+
+def listeners(model=TrackListeners, **filters) -> dict[tuple[int, int], int]:
+    key = "track_id" if model is TrackListeners else "artist_id"
+    return {(row[key], row["days"]): row["listeners"] for row in model.objects.filter(**filters).values()}
+
+
+def test_a_windows_listeners_are_counted_once_each_over_the_whole_window(catalog):
+    first, second, elsewhere = catalog["first"], catalog["second"], catalog["elsewhere"]
+    ana, ben, cy, dee = UserFactory.create_batch(4)
+    for back in (0, 1, 2, 5):
+        play(ana, first, at=NOON - timedelta(days=back))  # comes back on four days of the week
+    play(ben, first, at=NOON - timedelta(days=6))  # the window's first day
+    play(ben, second, at=NOON - timedelta(days=3))
+    play(cy, second, at=NOON - timedelta(days=7, hours=1))  # the day before the window: in 28 days, not in 7
+    play(cy, first, at=NOON, ms=8_000, counted=False)  # a skip is not a stream
+    play(dee, elsewhere, at=NOON - timedelta(days=40))  # in 365 days only
+
+    figures = insights_listeners_rollup(now=NOON)
+
+    assert figures.windows == (7, 28, 365)
+    artist, other = catalog["artist"].pk, elsewhere.artist_id
+    assert listeners(days=7) == {(first.pk, 7): 2, (second.pk, 7): 1}
+    assert listeners(days=28) == {(first.pk, 28): 2, (second.pk, 28): 2}
+    assert listeners(days=365) == {(first.pk, 365): 2, (second.pk, 365): 2, (elsewhere.pk, 365): 1}
+    # An artist's listeners are distinct across its tracks: Ben played both, he counts once.
+    assert listeners(ArtistListeners) == {
+        (artist, 7): 2,
+        (artist, 28): 3,
+        (artist, 365): 3,
+        (other, 365): 1,
+    }
+    assert set(ArtistListeners.objects.values_list("as_of", flat=True)) == {NOON}
+
+
+def test_counting_the_listeners_again_replaces_the_windows_rows(catalog, django_assert_num_queries):
+    ana, ben = UserFactory.create_batch(2)
+    play(ana, catalog["first"])
+    mistaken = play(ben, catalog["second"])
+    insights_listeners_rollup(now=NOON)
+    insights_listeners_rollup(now=NOON)
+    assert listeners(days=7) == {(catalog["first"].pk, 7): 1, (catalog["second"].pk, 7): 1}
+    assert listeners(ArtistListeners, days=7) == {(catalog["artist"].pk, 7): 2}
+
+    mistaken.delete()
+    for n in range(5):
+        play(UserFactory(), catalog["first"], at=NOON - timedelta(days=n))
+    # Two grouped queries per window, however many tracks and listeners; then two deletes and two
+    # inserts, in one transaction (a savepoint here, inside the test's).
+    with django_assert_num_queries(2 * 3 + 4 + 2):
+        insights_listeners_rollup(now=NOON + timedelta(minutes=10))
+
+    assert listeners(days=7) == {(catalog["first"].pk, 7): 6}
+    assert listeners(ArtistListeners) == {(catalog["artist"].pk, days): 6 for days in (7, 28, 365)}
+    assert set(TrackListeners.objects.values_list("as_of", flat=True)) == {NOON + timedelta(minutes=10)}
+
+
+def test_the_periodic_rollup_counts_a_year_of_listeners_once_a_day(catalog):
+    ana, ben = UserFactory.create_batch(2)
+    play(ana, catalog["first"], at=NOON - timedelta(days=100))
+    play(ana, catalog["first"])
+
+    assert insights_rollup(now=NOON).listener_windows == (7, 28, 365)
+    play(ben, catalog["first"], at=NOON + timedelta(minutes=1))
+    later = insights_rollup(now=NOON + timedelta(minutes=10))
+
+    # 7 and 28 days at every run; 365 days not again the same UTC day.
+    assert later.listener_windows == (7, 28)
+    artist = catalog["artist"].pk
+    assert listeners(ArtistListeners) == {(artist, 7): 2, (artist, 28): 2, (artist, 365): 1}
+    assert ArtistListeners.objects.get(days=365).as_of == NOON
+    assert ArtistListeners.objects.get(days=7).as_of == NOON + timedelta(minutes=10)
+    assert RollupRun.objects.get(name="listeners-365d").started_at == NOON
+
+    tomorrow = datetime(2026, 3, 15, 0, 10, tzinfo=UTC)
+    assert insights_rollup(now=tomorrow).listener_windows == (7, 28, 365)
+    assert listeners(ArtistListeners, days=365) == {(artist, 365): 2}
+    assert RollupRun.objects.get(name="listeners-365d").started_at == tomorrow
