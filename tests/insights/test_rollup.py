@@ -246,3 +246,20 @@ def test_the_periodic_rollup_counts_a_year_of_listeners_once_a_day(catalog):
     assert insights_rollup(now=tomorrow).listener_windows == (7, 28, 365)
     assert listeners(ArtistListeners, days=365) == {(artist, 365): 2}
     assert RollupRun.objects.get(name="listeners-365d").started_at == tomorrow
+
+
+def test_the_command_counts_every_windows_listeners_when_asked(catalog):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    play(UserFactory(), catalog["first"], at=timezone.now() - timedelta(days=2))
+    out = StringIO()
+
+    call_command("insights_rollup", "--from", "2026-03-12", "--to", "2026-03-13", "--listeners", stdout=out)
+
+    assert (
+        out.getvalue().splitlines()[1]
+        == "Counted the listeners of 7 days, 28 days, 365 days: 3 track rows, 3 artist rows."
+    )
+    assert listeners(ArtistListeners) == {(catalog["artist"].pk, days): 1 for days in (7, 28, 365)}

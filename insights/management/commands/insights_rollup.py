@@ -2,19 +2,24 @@ from datetime import date
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
-from insights.services import insights_days_rollup, insights_rollup
+from insights.services import LISTENER_WINDOWS, insights_days_rollup, insights_listeners_rollup, insights_rollup
 
 
 class Command(BaseCommand):
     help = (
         "Roll the plays up into the insights' day tables: the days since the last run (what the periodic task "
-        "does), or the UTC days from --from to --to (after an outage of the workers, or to fill the tables)."
+        "does), or the UTC days from --from to --to (after an outage of the workers, or to fill the tables); "
+        "--listeners counts the listeners of 7, 28 and 365 days now, the year's included."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="first", type=date.fromisoformat, help="first day, YYYY-MM-DD")
         parser.add_argument("--to", dest="last", type=date.fromisoformat, help="last day, YYYY-MM-DD")
+        parser.add_argument(
+            "--listeners", action="store_true", help="also count the listeners of every window now (365 days too)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         first, last = options["first"], options["last"]
@@ -31,3 +36,9 @@ class Command(BaseCommand):
             f"Rolled up {figures.first_day} to {figures.last_day}: "
             f"{figures.track_rows} track days, {figures.artist_rows} artist days."
         )
+        if options["listeners"]:
+            counted = insights_listeners_rollup(windows=LISTENER_WINDOWS, now=timezone.now())
+            self.stdout.write(
+                f"Counted the listeners of {', '.join(f'{days} days' for days in counted.windows)}: "
+                f"{counted.track_rows} track rows, {counted.artist_rows} artist rows."
+            )
