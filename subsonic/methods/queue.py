@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from streaming.models import Device, PlaybackState
 from streaming.playback import play_order
-from streaming.services.player import device_register, player_pause, player_play, player_queue_set
+from streaming.services.player import device_register, player_pause, player_play, player_queue_set, player_seek
 from subsonic import selectors, shapes
 from subsonic.envelope import Body, SubsonicError
 from subsonic.ids import TRACK, id_of, id_of_kind
@@ -85,6 +85,8 @@ def save_play_queue(call: Call) -> Body:
             )
         player_queue_set(user=call.user, track_ids=[])  # the app's list is the whole queue
         player_pause(user=call.user)
+        if ids:
+            player_seek(user=call.user, position_ms=position or 0)  # where the app was, not plus the time since
     return {}
 
 
