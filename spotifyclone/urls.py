@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from spotifyclone import views
+from subsonic import pages as subsonic_pages
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("", include("recommendations.urls")),
     path("", include("ads.urls")),
     path("rest/", include("subsonic.urls")),
+    path("accounts/music-apps/", subsonic_pages.connect, name="subsonic-connect"),
     path("admin/", admin.site.urls),
 ]
 

@@ -53,6 +53,7 @@ SCOPES: dict[str, str] = {
     "artist-read": "See your artists' unpublished music, uploads and members",
     "artist-upload": "Upload music for your artists, and change and publish their albums and tracks",
     "artist-admin": "Create artists for you, and change who runs them",
+    "subsonic": "See and reset the password and key your music apps use to connect (Subsonic)",
 }
 
 # A view's declaration: the scope, or any one of several, or None for public data.

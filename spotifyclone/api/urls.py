@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("ads.api.urls")),
     path("", include("recommendations.api.urls")),
     path("", include("insights.api.urls")),
+    path("", include("subsonic.api.urls")),
     path("oauth/", include((oauth_urlpatterns, "oauth2_provider"))),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", api_docs, name="api-docs"),
