@@ -37,7 +37,9 @@ def _secret(name: str) -> str:
         return value
     if not DEBUG:
         raise ImproperlyConfigured(f"{name} must be set when DEBUG is off.")
-    return local_secrets_load(path=LOCAL_SECRETS_FILE, names=["SECRET_KEY", "EDGE_SIGNING_KEY", "SUBSONIC_SECRET_KEY"])[name]
+    return local_secrets_load(path=LOCAL_SECRETS_FILE, names=["SECRET_KEY", "EDGE_SIGNING_KEY", "SUBSONIC_SECRET_KEY"])[
+        name
+    ]
 
 
 SECRET_KEY = _secret("SECRET_KEY")
