@@ -2,13 +2,18 @@
 
 Failed attempts count toward the website's lockout (django-axes, the same
 limits per account and per address: ``accounts/lockout.py``), and a locked-out
-account or address is refused before its secret is even looked at.
+account or address is refused before its secret is even looked at. A successful
+sign-in clears the account's failures as the website's does (axes' own
+``user_logged_in``), only when there are some: apps sign in on every request,
+and axes writes an access log line each time it is told of one.
 """
 
 import hashlib
 import hmac
 
 from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -23,6 +28,14 @@ LOCKED_OUT = "Too many failed sign-in attempts. Try again later."
 def _wrong(request: HttpRequest, username: str) -> SubsonicError:
     AxesProxyHandler.user_login_failed(sender=__name__, credentials={"username": username}, request=request)
     return SubsonicError(SubsonicError.WRONG_CREDENTIALS, "Wrong username or password.")
+
+
+def _signed_in(request: HttpRequest, user: User) -> User:
+    """Clear the failed attempts of ``user``'s account, as the website's sign-in does."""
+    account = get_client_username(request, {"username": user.username})
+    if account and AccessAttempt.objects.filter(username=account).exists():
+        AxesProxyHandler.user_logged_in(sender=__name__, request=request, user=user)
+    return user
 
 
 def _password_given(raw: str) -> str | None:
@@ -54,7 +67,7 @@ def caller(request: HttpRequest, params: Params) -> User:
             raise SubsonicError(
                 SubsonicError.CONFLICTING_MECHANISMS, "Give either the API key or a username, not both."
             )
-        return _by_api_key(api_key)
+        return _signed_in(request, _by_api_key(api_key))
     if username is None:
         if request.headers.get("Authorization"):
             raise SubsonicError(
@@ -88,4 +101,4 @@ def caller(request: HttpRequest, params: Params) -> User:
         good = given is not None and hmac.compare_digest(given.encode(), secret.encode())
     if not good:
         raise _wrong(request, username)
-    return credential.user
+    return _signed_in(request, credential.user)

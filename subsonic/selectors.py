@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 
 from accounts.models import User
 from catalog.models import Album, Artist, Genre, Track
@@ -114,7 +115,14 @@ class Library:
         return dict(Rating.objects.filter(user_id=self.user.pk).values_list("item", "rating"))
 
 
-def albums_rated(*, user: User) -> dict[int, int]:
-    """The albums ``user`` rated, by id, with their rating."""
-    rows = Rating.objects.filter(user_id=user.pk, item__startswith="al-").values_list("item", "rating")
-    return {int(item[3:]): rating for item, rating in rows}
+def albums_by_rating(*, user: User) -> QuerySet[Album]:
+    """The albums ``user`` rated, highest first, ordered in the database so that a page follows the one before."""
+    rating = Rating.objects.filter(
+        user_id=user.pk, item=Concat(Value("al-"), Cast(OuterRef("pk"), output_field=CharField()))
+    ).values("rating")[:1]
+    return (
+        albums_published()
+        .annotate(rating=Subquery(rating))
+        .filter(rating__isnull=False)
+        .order_by("-rating", "title", "id")
+    )

@@ -167,7 +167,7 @@ def _albums_of_type(call: Call, kind: str) -> QuerySet[Album]:
     if kind == "starred":
         return albums.filter(pk__in=list(Library(call.user).saved)).order_by("title", "id")
     if kind == "highest":
-        return albums.filter(pk__in=list(selectors.albums_rated(user=call.user))).order_by("title", "id")
+        return selectors.albums_by_rating(user=call.user)
     if kind == "alphabeticalByName":
         return albums.order_by("title", "id")
     if kind == "alphabeticalByArtist":
@@ -192,9 +192,6 @@ def _albums_of_type(call: Call, kind: str) -> QuerySet[Album]:
 def get_album_list2(call: Call) -> Body:
     kind = call.params.required("type")
     rows = _page(call, _albums_of_type(call, kind))
-    if kind == "highest":
-        ratings = selectors.albums_rated(user=call.user)
-        rows.sort(key=lambda row: -ratings.get(row.pk, 0))
     library = Library(call.user)
     return {"albumList2": {"album": [shapes.album(row, library) for row in rows]}}
 

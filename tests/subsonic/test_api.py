@@ -9,8 +9,9 @@ from django.test import Client
 from accounts.models import User
 from catalog.models import Album, Track
 from playlists.services.playlists import playlist_create
-from subsonic.services import SubsonicSecrets
+from subsonic.services import SubsonicSecrets, rating_set
 from tests.accounts.factories import UserFactory
+from tests.catalog.factories import AlbumFactory, TrackFactory
 from tests.subsonic.conftest import Subsonic, token_params
 
 
@@ -102,6 +103,21 @@ def test_failed_sign_ins_lock_the_account_out_as_on_the_website(
     assert website.status_code == 429
 
 
+def test_a_successful_sign_in_clears_the_failures_as_on_the_website(
+    client: Client, secrets: SubsonicSecrets, settings
+) -> None:
+    settings.LOGIN_FAILURE_LIMIT = 3
+    for _ in range(2):
+        client.get("/rest/ping", {"u": "ada", "p": "wrong", "f": "json"})
+    client.get("/rest/ping", {"u": "ada", "p": secrets.password, "f": "json"})
+    for _ in range(2):
+        client.get("/rest/ping", {"u": "ada", "p": "wrong", "f": "json"})
+
+    after = client.get("/rest/ping", {"u": "ada", "p": secrets.password, "f": "json"})
+
+    assert after.json()["subsonic-response"]["status"] == "ok"
+
+
 def test_drafts_and_others_private_playlists_stay_invisible(subsonic: Subsonic, track: Track, owner: User) -> None:
     draft = Album.objects.create(artist=track.artist, title="Unreleased", slug="unreleased")
     Track.objects.filter(pk=track.pk).update(album=draft)
@@ -151,3 +167,21 @@ def test_the_api_shows_and_resets_the_secrets(client: Client, listener: User) ->
         client.get("/rest/ping", {"apiKey": reset["api_key"], "f": "json"}).json()["subsonic-response"]["status"]
         == "ok"
     )
+
+
+def test_highest_orders_every_rated_album_before_paging(subsonic: Subsonic, listener: User) -> None:
+    ratings = {"Aurora": 2, "Borealis": 5, "Cirrus": 4, "Drift": 1}
+    for title, rating in ratings.items():
+        album = AlbumFactory(title=title, status=Album.Status.PUBLISHED)
+        TrackFactory(album=album)
+        rating_set(user=listener, item=f"al-{album.pk}", rating=rating)
+
+    pages = [
+        [
+            row["name"]
+            for row in subsonic.ok("getAlbumList2", type="highest", size=2, offset=offset)["albumList2"]["album"]
+        ]
+        for offset in (0, 2)
+    ]
+
+    assert pages == [["Borealis", "Cirrus"], ["Aurora", "Drift"]]
