@@ -3,6 +3,8 @@
 A body is a dict: a scalar value is an attribute (in JSON, a field), a dict is
 a child element, a list of dicts is that element repeated (in JSON, an array),
 and the key ``value`` is an element's text (OpenSubsonic's JSON names it so).
+A :class:`Text` is a child element holding only text (``<biography>…</biography>``),
+a plain field in JSON.
 """
 
 import json
@@ -21,6 +23,16 @@ XML_NAMESPACE = "http://subsonic.org/restapi"
 CALLBACK = re.compile(r"^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$")
 
 Body = dict[str, Any]
+
+
+class Text(str):
+    """A value the documentation gives as an element of its own, not as an attribute."""
+
+    __slots__ = ()
+
+
+def text_of(value: str | None) -> Text | None:
+    return None if value is None else Text(value)
 
 
 class SubsonicError(Exception):
@@ -76,6 +88,8 @@ def _fill(element: ElementTree.Element, body: Body) -> None:
             continue
         if key == "value":
             element.text = _text(value)
+        elif isinstance(value, Text):
+            ElementTree.SubElement(element, key).text = value
         elif isinstance(value, dict):
             _element(element, key, value)
         elif isinstance(value, list):

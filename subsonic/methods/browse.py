@@ -11,7 +11,7 @@ from catalog.models import Album, Track
 from recommendations.selectors import recommendations_from_seeds, related_artists
 from search.selectors import search_results
 from subsonic import selectors, shapes
-from subsonic.envelope import Body, SubsonicError
+from subsonic.envelope import Body, SubsonicError, text_of
 from subsonic.ids import ALBUM, ARTIST, TRACK, id_of_kind, id_parse
 from subsonic.registry import Call, method
 from subsonic.selectors import Library
@@ -96,10 +96,10 @@ def get_artist_info2(call: Call) -> Body:
     image = artist.image.name
     return {
         "artistInfo2": {
-            "biography": artist.bio or None,
-            "smallImageUrl": _absolute(call, artwork_url(image, 64)),
-            "mediumImageUrl": _absolute(call, artwork_url(image, 300)),
-            "largeImageUrl": _absolute(call, artwork_url(image, 640)),
+            "biography": text_of(artist.bio or None),
+            "smallImageUrl": text_of(_absolute(call, artwork_url(image, 64))),
+            "mediumImageUrl": text_of(_absolute(call, artwork_url(image, 300))),
+            "largeImageUrl": text_of(_absolute(call, artwork_url(image, 640))),
             "similarArtist": [shapes.artist(similar[pk], library) for pk in related if pk in similar],
         }
     }
@@ -123,10 +123,10 @@ def get_album_info2(call: Call) -> Body:
     art = album.artwork.name
     return {
         "albumInfo": {
-            "notes": album.label or None,
-            "smallImageUrl": _absolute(call, artwork_url(art, 64)),
-            "mediumImageUrl": _absolute(call, artwork_url(art, 300)),
-            "largeImageUrl": _absolute(call, artwork_url(art, 640)),
+            "notes": text_of(album.label or None),
+            "smallImageUrl": text_of(_absolute(call, artwork_url(art, 64))),
+            "mediumImageUrl": text_of(_absolute(call, artwork_url(art, 300))),
+            "largeImageUrl": text_of(_absolute(call, artwork_url(art, 640))),
         }
     }
 
