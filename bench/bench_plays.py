@@ -41,6 +41,7 @@ import sys
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from itertools import accumulate
 from pathlib import Path
 
@@ -330,6 +331,7 @@ def main() -> None:
 
     started = time.perf_counter()
     now_ms = receipts.clock_ms()
+    day_end = datetime.fromtimestamp(now_ms / 1000, tz=UTC)  # the live figures' window: the day replayed
     rng = random.Random(args.seed)
     plays, events = _day(args.reports, tracks, durations, users, rng, now_ms)
     baseline_plays, baseline_events = _day(args.baseline, tracks, durations, users, rng, now_ms)
@@ -385,7 +387,7 @@ def main() -> None:
     play_counts = Track.objects.filter(pk__in=tracks).aggregate(total=Sum("play_count"))["total"] or 0
     live_streams = 0
     for chunk in range(0, len(tracks), 1_000):
-        figures = playlog.live_figures(kind="track", ids=tracks[chunk : chunk + 1_000]) or {}
+        figures = playlog.live_figures(kind="track", ids=tracks[chunk : chunk + 1_000], now=day_end) or {}
         live_streams += sum(figure.streams for figure in figures.values())
     print(
         f"check: plays past 30 s {len(expected)}, counted in the database {counted}, play counts {play_counts}, "
@@ -396,7 +398,7 @@ def main() -> None:
         _, user, track, *_ = plays[index]
         by_artist.setdefault(artist_of[track], set()).add(user)
     top = sorted(by_artist, key=lambda artist: -len(by_artist[artist]))[:10]
-    live_artists = playlog.live_figures(kind="artist", ids=top) or {}
+    live_artists = playlog.live_figures(kind="artist", ids=top, now=day_end) or {}
     errors = [abs(live_artists[a].listeners - len(by_artist[a])) / len(by_artist[a]) for a in top]
     print(
         f"listeners of the 10 biggest artists (HyperLogLog against exact): largest {len(by_artist[top[0]])} exact, "
