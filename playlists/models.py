@@ -108,6 +108,8 @@ class PlaylistItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["playlist", "position"], name="playlists_item_position_unique"),
         ]
+        # The insights' roll-up reads the items added in a few days (docs/insights.md).
+        indexes = [models.Index(fields=["added_at"], name="playlists_item_added_idx")]
 
     def __str__(self) -> str:
         return f"{self.track_title} in {self.playlist_id} at {self.position}"
@@ -133,7 +135,11 @@ class LikedTrack(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "track"], name="playlists_liked_track_unique")]
-        indexes = [models.Index(fields=["user", "-added_at"])]
+        indexes = [
+            models.Index(fields=["user", "-added_at"]),
+            # The insights' roll-up reads the likes added in a few days (docs/insights.md).
+            models.Index(fields=["added_at"], name="playlists_liked_added_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} likes track {self.track_id}"
