@@ -8,7 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
-from subsonic.services import subsonic_credentials_ensure, subsonic_credentials_reset
+from subsonic.selectors import subsonic_secrets
+from subsonic.services import subsonic_credentials_reset
 
 
 @login_required
@@ -18,9 +19,14 @@ def connect(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         subsonic_credentials_reset(user=user)
         return redirect("subsonic-connect")
-    secrets = subsonic_credentials_ensure(user=user)
-    return render(
-        request,
-        "subsonic/connect.html",
-        {"server": request.build_absolute_uri("/").rstrip("/"), "secrets": secrets},
-    )
+    secrets = subsonic_secrets(user=user)  # a GET only reads: the secrets are made by the button
+    server = request.build_absolute_uri("/").rstrip("/")
+    fields = []
+    if secrets is not None:
+        fields = [
+            {"id": "server", "label": "Server address", "value": server},
+            {"id": "username", "label": "Username", "value": secrets.username},
+            {"id": "password", "label": "Password", "value": secrets.password},
+            {"id": "api-key", "label": "API key", "value": secrets.api_key, "note": "(for apps that ask for one)"},
+        ]
+    return render(request, "subsonic/connect.html", {"server": server, "secrets": secrets, "fields": fields})

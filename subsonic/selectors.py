@@ -17,7 +17,8 @@ from catalog.models import Album, Artist, Genre, Track
 from playlists.access import playlists_listed_for, playlists_visible_to
 from playlists.models import FollowedArtist, LikedTrack, Playlist, PlaylistFollow, SavedAlbum
 from streaming.models import Play, PlaybackState
-from subsonic.models import Rating
+from subsonic import secrets
+from subsonic.models import Rating, SubsonicCredential
 
 PUBLISHED = Q(status=Album.Status.PUBLISHED)
 PLAYABLE = Q(status=Track.Status.READY, album__status=Album.Status.PUBLISHED)
@@ -113,6 +114,26 @@ class Library:
     @cached_property
     def ratings(self) -> dict[str, int]:
         return dict(Rating.objects.filter(user_id=self.user.pk).values_list("item", "rating"))
+
+
+@dataclass(frozen=True)
+class SubsonicSecrets:
+    username: str
+    password: str
+    api_key: str
+
+
+def subsonic_secrets(*, user: User) -> SubsonicSecrets | None:
+    """The listener's Subsonic password and API key; ``None`` before they make them, or when this install's key
+    cannot read them any more (a new ``SUBSONIC_SECRET_KEY``)."""
+    credential = SubsonicCredential.objects.filter(user_id=user.pk).first()
+    if credential is None:
+        return None
+    password = secrets.secret_decrypt(credential.password_encrypted)
+    api_key = secrets.secret_decrypt(credential.api_key_encrypted)
+    if password is None or api_key is None:
+        return None
+    return SubsonicSecrets(username=user.username, password=password, api_key=api_key)
 
 
 def albums_by_rating(*, user: User) -> QuerySet[Album]:

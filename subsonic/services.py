@@ -1,24 +1,20 @@
 """Writes of the Subsonic API's own rows: credentials and ratings."""
 
-from dataclasses import dataclass
-
 from django.db import transaction
 
 from accounts.models import User
 from subsonic import secrets
 from subsonic.models import Rating, SubsonicCredential
-
-
-@dataclass(frozen=True)
-class SubsonicSecrets:
-    username: str
-    password: str
-    api_key: str
+from subsonic.selectors import SubsonicSecrets
 
 
 @transaction.atomic
 def subsonic_credentials_reset(*, user: User) -> SubsonicSecrets:
-    """Give ``user`` a new Subsonic password and API key; the old ones stop working at once."""
+    """Give ``user`` a Subsonic password and API key, or new ones: the old ones stop working at once.
+
+    Only ever on the listener's request (a button, a POST): showing the page or
+    the API's GET reads, and a listener who never connects an app has none.
+    """
     password, api_key = secrets.password_new(), secrets.api_key_new()
     SubsonicCredential.objects.update_or_create(
         user=user,
@@ -29,18 +25,6 @@ def subsonic_credentials_reset(*, user: User) -> SubsonicSecrets:
         },
     )
     return SubsonicSecrets(username=user.username, password=password, api_key=api_key)
-
-
-@transaction.atomic
-def subsonic_credentials_ensure(*, user: User) -> SubsonicSecrets:
-    """The listener's Subsonic password and API key, made on first use (or again if this install cannot read them)."""
-    credential = SubsonicCredential.objects.select_for_update().filter(user=user).first()
-    if credential is not None:
-        password = secrets.secret_decrypt(credential.password_encrypted)
-        api_key = secrets.secret_decrypt(credential.api_key_encrypted)
-        if password is not None and api_key is not None:
-            return SubsonicSecrets(username=user.username, password=password, api_key=api_key)
-    return subsonic_credentials_reset(user=user)
 
 
 def rating_set(*, user: User, item: str, rating: int) -> None:

@@ -9,29 +9,43 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import User
-from subsonic.services import SubsonicSecrets, subsonic_credentials_ensure, subsonic_credentials_reset
+from subsonic.selectors import SubsonicSecrets, subsonic_secrets
+from subsonic.services import subsonic_credentials_reset
 
 
 class SubsonicSecretsSerializer(serializers.Serializer):
     username = serializers.CharField()
-    password = serializers.CharField(help_text="The Subsonic password: for music apps only, never the account's.")
-    api_key = serializers.CharField(help_text="The OpenSubsonic API key, for apps that sign in with one.")
+    password = serializers.CharField(
+        allow_null=True,
+        help_text="The Subsonic password: for music apps only, never the account's. Null until a POST makes it.",
+    )
+    api_key = serializers.CharField(
+        allow_null=True,
+        help_text="The OpenSubsonic API key, for apps that sign in with one. Null until a POST makes it.",
+    )
 
 
-def _body(secrets: SubsonicSecrets) -> dict[str, str]:
+def _body(user: User, secrets: SubsonicSecrets | None) -> dict[str, str | None]:
+    if secrets is None:
+        return {"username": user.username, "password": None, "api_key": None}
     return {"username": secrets.username, "password": secrets.password, "api_key": secrets.api_key}
 
 
 class SubsonicSecretsView(APIView):
-    """What a Subsonic app needs to connect; ``POST`` replaces both secrets, and the old ones stop working."""
+    """What a Subsonic app needs to connect; ``POST`` makes both secrets, or replaces them (the old ones stop working).
+
+    ``GET`` only reads: before the first ``POST`` the password and key are null.
+    """
 
     oauth_scopes = {"GET": "subsonic", "POST": "subsonic"}
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=SubsonicSecretsSerializer)
     def get(self, request: Request) -> Response:
-        return Response(_body(subsonic_credentials_ensure(user=cast(User, request.user))))
+        user = cast(User, request.user)
+        return Response(_body(user, subsonic_secrets(user=user)))
 
     @extend_schema(request=None, responses=SubsonicSecretsSerializer)
     def post(self, request: Request) -> Response:
-        return Response(_body(subsonic_credentials_reset(user=cast(User, request.user))))
+        user = cast(User, request.user)
+        return Response(_body(user, subsonic_credentials_reset(user=user)))

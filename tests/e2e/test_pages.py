@@ -14,6 +14,7 @@ from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
 from search.rebuild import search_rebuild
 from streaming.models import Play
+from subsonic.services import subsonic_credentials_reset
 from tests.e2e.conftest import PASSWORD
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -62,7 +63,9 @@ def test_each_page_fits_a_phone_and_a_desktop(
         "page-account": reverse("accounts:settings"),
         "page-connected-apps": reverse("accounts:connected_apps"),
         "page-register-app": reverse("oauth2_provider:register"),
+        "page-music-apps": reverse("subsonic-connect"),
     }
+    subsonic_credentials_reset(user=listener)  # the page with its password and key shown
     violations: dict[str, str] = {}
     for name, path in pages.items():
         response = page.goto(f"{live_server.url}{path}")
@@ -74,6 +77,10 @@ def test_each_page_fits_a_phone_and_a_desktop(
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
         screenshot(page, name)
         violations[name] = accessibility_violations(page)
+    # The music-apps page's copy buttons say what they did, politely.
+    page.goto(f"{live_server.url}{pages['page-music-apps']}")
+    page.click("button[data-copy=subsonic-password]")
+    page.wait_for_selector("#copy-status:has-text('Password')", state="attached")
     assert errors == []
     assert violations == dict.fromkeys(pages, ""), "\n".join(violations.values())
     page.close()

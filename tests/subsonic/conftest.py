@@ -6,7 +6,8 @@ from django.test import Client
 
 from accounts.models import User
 from catalog.models import Track
-from subsonic.services import SubsonicSecrets, subsonic_credentials_reset
+from subsonic.selectors import SubsonicSecrets
+from subsonic.services import subsonic_credentials_reset
 from tests.accounts.factories import UserFactory
 from tests.streaming.conftest import Clock, clock, published_track  # noqa: F401
 

@@ -9,7 +9,9 @@ from django.test import Client
 from accounts.models import User
 from catalog.models import Album, Track
 from playlists.services.playlists import playlist_create
-from subsonic.services import SubsonicSecrets, rating_set
+from subsonic.models import SubsonicCredential
+from subsonic.selectors import SubsonicSecrets
+from subsonic.services import rating_set
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import AlbumFactory, TrackFactory
 from tests.subsonic.conftest import Subsonic, token_params
@@ -137,14 +139,20 @@ def test_drafts_and_others_private_playlists_stay_invisible(subsonic: Subsonic, 
 def test_the_account_page_shows_how_to_connect_and_resets_the_secrets(client: Client, listener: User) -> None:
     client.force_login(listener)
     settings_page = client.get("/accounts/settings/")
+    before = client.get("/accounts/music-apps/")
+    made_by_a_get = SubsonicCredential.objects.filter(user=listener).exists()
+
+    client.post("/accounts/music-apps/")
     page = client.get("/accounts/music-apps/")
     password = page.context["secrets"].password
-
     client.post("/accounts/music-apps/")
     after = client.get("/accounts/music-apps/")
 
     assert b"/accounts/music-apps/" in settings_page.content
+    assert b"Create my app password" in before.content
+    assert made_by_a_get is False
     assert password.encode() in page.content
+    assert b'data-copy="subsonic-password"' in page.content
     assert b"http://testserver" in page.content
     assert after.context["secrets"].password != password
     assert (
@@ -155,11 +163,15 @@ def test_the_account_page_shows_how_to_connect_and_resets_the_secrets(client: Cl
 
 def test_the_api_shows_and_resets_the_secrets(client: Client, listener: User) -> None:
     client.force_login(listener)
+    before = client.get("/api/v1/me/subsonic/").json()
+    made_by_a_get = SubsonicCredential.objects.filter(user=listener).exists()
+    made = client.post("/api/v1/me/subsonic/").json()
     shown = client.get("/api/v1/me/subsonic/").json()
-    again = client.get("/api/v1/me/subsonic/").json()
     reset = client.post("/api/v1/me/subsonic/").json()
 
-    assert shown == again
+    assert before == {"username": "ada", "password": None, "api_key": None}
+    assert made_by_a_get is False
+    assert shown == made
     assert shown["username"] == "ada"
     assert reset["password"] != shown["password"]
     assert reset["api_key"] != shown["api_key"]

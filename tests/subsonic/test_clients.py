@@ -16,7 +16,7 @@ from catalog.models import Track
 from playlists.models import LikedTrack, Playlist
 from streaming.models import PlaybackState
 from streaming.services.plays import plays_flush
-from subsonic.services import SubsonicSecrets
+from subsonic.selectors import SubsonicSecrets
 from tests.streaming.conftest import Clock
 
 pytestmark = pytest.mark.django_db(transaction=True)

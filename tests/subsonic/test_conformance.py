@@ -25,7 +25,8 @@ from playlists.models import Playlist
 from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
 from subsonic.registry import methods_all
-from subsonic.services import SubsonicSecrets, rating_set
+from subsonic.selectors import SubsonicSecrets
+from subsonic.services import rating_set
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
 from tests.subsonic import spec
