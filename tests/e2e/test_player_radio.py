@@ -100,3 +100,17 @@ def test_a_song_radio_starts_from_a_track_rows_menu_and_an_album_radio_from_its_
     _playing_past(page, 0.5)
     assert page.evaluate("window.scPlayer.state.context.uri") == f"spotifyclone:radio:album:{album.pk}"
     screenshot(page, "album-radio")
+
+
+def test_the_home_pages_shelves_arrive_after_it_and_the_page_goes_on_working(
+    browser, live_server, album, like_aurora, listener
+):
+    page = _sign_in(browser.new_context(viewport={"width": 1280, "height": 800}), live_server, listener, "/")
+
+    # Nothing is cached for a new listener: the shelves come in a request of their own, into their place
+    # (here none has a track the page does not show already), and the page around them stays.
+    page.wait_for_selector("[hx-get='/made-for-you/shelves/']", state="detached")
+    assert page.locator("main#main h1").count() == 1
+    page.locator("a[href='/genres/']").first.click()
+    page.wait_for_url(f"{live_server.url}/genres/")
+    page.wait_for_selector("main#main h1")
