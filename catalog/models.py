@@ -220,3 +220,50 @@ class ArtistInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invitee} invited to {self.artist_id}"
+
+
+class Lyrics(models.Model):
+    """A track's words: plain, or synced with a start time per line (and optionally per word).
+
+    A track has at most one draft and one published row. Listeners see the
+    published row when they may see the track; the artist's members also see
+    and edit the draft, and publishing it replaces the published row. ``lines``
+    holds ``[{"start_ms": int | None, "text": str}]``, each line optionally with
+    ``"words": [{"start_ms": int, "text": str}]``; ``synced`` says every line has
+    a ``start_ms``. The rules a row must keep (size, order, inside the track)
+    are in ``catalog.lyrics``.
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    class Source(models.TextChoices):
+        TAGS = "tags", "The file's tags"
+        LRC = "lrc", "An .lrc file"
+        EDITOR = "editor", "The studio's editor"
+
+    track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="lyrics")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)
+    language = models.CharField(max_length=35, blank=True, help_text="A BCP 47 tag, e.g. en or pt-BR.")
+    synced = models.BooleanField(default=False)
+    lines = models.JSONField(default=list)
+    written_by = models.CharField(max_length=300, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.EDITOR)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "lyrics"
+        constraints = [
+            models.UniqueConstraint(fields=["track", "state"], name="catalog_lyrics_track_state_unique"),
+            models.CheckConstraint(condition=Q(state__in=["draft", "published"]), name="catalog_lyrics_state_valid"),
+            models.CheckConstraint(
+                condition=Q(source__in=["tags", "lrc", "editor"]), name="catalog_lyrics_source_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lyrics of {self.track_id} ({self.state})"
