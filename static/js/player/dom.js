@@ -36,6 +36,8 @@ export function domFind() {
     devicesPanel: document.getElementById("player-devices"),
     queueButton: bar.querySelector("[data-player=queue]"),
     queuePanel: document.getElementById("player-queue"),
+    lyricsButton: bar.querySelector("[data-player=lyrics]"),
+    lyricsPanel: document.getElementById("player-lyrics"),
     status: bar.querySelector("[data-player=status]"),
     ad: bar.querySelector("[data-player=ad]"),
     adText: bar.querySelector("[data-player=ad-text]"),

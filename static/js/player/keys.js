@@ -3,13 +3,15 @@
  *
  * Keyboard, unless the listener is typing or a control wants the key: Space
  * or K play/pause, ←/→ seek 5 s, Shift+←/→ previous/next, Shift+↑/↓ volume,
- * M mute, S shuffle, R repeat, Q queue, Escape closes menus. During an ad
+ * M mute, S shuffle, R repeat, Q queue, L lyrics, Escape closes menus and
+ * the lyrics. During an ad
  * break, seeking and previous/next do nothing, as the bar's buttons.
  */
 import { audio, ui } from "./dom.js";
 import { setVolume } from "./audio.js";
 import { togglePanel } from "./bar.js";
 import { seek, seekBy, skip, togglePlay } from "./controls.js";
+import { lyricsOpen } from "./lyrics.js";
 import { mediaSessionActions } from "./media-session.js";
 import { closeRowMenu } from "./rows.js";
 import { state } from "./state.js";
@@ -65,9 +67,17 @@ function onKey(event) {
     case "Q":
       ui.queueButton.click();
       break;
+    case "l":
+    case "L":
+      ui.lyricsButton.click();
+      break;
     case "Escape":
       closeRowMenu();
       togglePanel(ui.devicesButton, ui.devicesPanel, false);
+      if (!ui.lyricsPanel.hidden) {
+        lyricsOpen(false);
+        ui.lyricsButton.focus();
+      }
       handled = false;
       break;
     default:

@@ -10,6 +10,7 @@ import { controlsStart } from "./controls.js";
 import { deviceRegister, devicesStart } from "./devices.js";
 import { bar, domFind } from "./dom.js";
 import { keysStart } from "./keys.js";
+import { lyricsShown, lyricsStart, renderLyrics } from "./lyrics.js";
 import { navigationStart } from "./navigation.js";
 import { queueStart, renderQueue } from "./queue.js";
 import { radioButtonsStart } from "./radio.js";
@@ -26,12 +27,14 @@ if (domFind()) {
   onRender(renderBar);
   onRender(markPlayingRows);
   onRender(renderQueue);
+  onRender(renderLyrics);
   audioStart();
   syncStart();
   rowsStart();
   controlsStart();
   devicesStart();
   queueStart();
+  lyricsStart();
   radioButtonsStart();
   keysStart();
 
@@ -53,6 +56,9 @@ if (domFind()) {
     get adBreak() {
       const adBreak = state.adBreak;
       return adBreak ? { id: adBreak.id, ad: adBreak.ads[adBreak.index] || null, playing: adBreak.playing } : null;
+    },
+    get lyrics() {
+      return lyricsShown();
     },
     get loaded() {
       const loaded = state.loaded;
