@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from catalog.access import albums_visible_to, artists_editable_by, tracks_visible_to
-from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Lyrics, Track
 
 
 def artist_list() -> QuerySet[Artist]:
@@ -94,3 +94,15 @@ def upload_list(*, user: User) -> QuerySet[Track]:
         .prefetch_related("featured_artists", "genres")
         .order_by("-created_at", "-id")
     )
+
+
+def lyrics_for(*, track_id: int, viewer: User) -> Lyrics | None:
+    """The published lyrics of a track ``viewer`` may see (a draft track's show once its album is published)."""
+    visible = tracks_visible_to(viewer).filter(pk=track_id)
+    return Lyrics.objects.filter(track__in=visible, state=Lyrics.State.PUBLISHED).first()
+
+
+def lyrics_draft_for(*, track_id: int, user: User) -> Lyrics | None:
+    """The draft lyrics of a track of an artist ``user`` may edit."""
+    editable = artists_editable_by(user).values("pk")
+    return Lyrics.objects.filter(track_id=track_id, track__artist_id__in=editable, state=Lyrics.State.DRAFT).first()
