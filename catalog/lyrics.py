@@ -62,7 +62,7 @@ def lyrics_decode(data: bytes) -> str:
     """The text of an uploaded lyrics file: UTF-8 (or UTF-16 with its mark); anything else is refused."""
     if len(data) > MAX_LRC_BYTES:
         raise ValidationError(
-            f"The lyrics file is {len(data):,} bytes; the limit is {MAX_LRC_BYTES:,}.", code="too_large"
+            f"The lyrics file is larger than {MAX_LRC_BYTES // 1024} KB, the limit.", code="too_large"
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:

@@ -1,4 +1,4 @@
-"""Tags inside an audio file (title, artists, album, numbers, genre, year, artwork).
+"""Tags inside an audio file (title, artists, album, numbers, genre, year, artwork, lyrics).
 
 Read with mutagen for every format it knows; what it cannot read (a WAV's
 INFO chunk, say) comes from the container's metadata as FFmpeg sees it.
@@ -6,13 +6,16 @@ INFO chunk, say) comes from the container's metadata as FFmpeg sees it.
 
 import base64
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import av
 import mutagen
+from django.core.exceptions import ValidationError
 from mutagen.flac import Picture
+
+from catalog.lyrics import MAX_LRC_BYTES, ParsedLyrics, lrc_parse
 
 MAX_TAG_CHARS = 300
 
@@ -31,6 +34,9 @@ class AudioTags:
     genre: str = ""
     year: int | None = None
     artwork: bytes | None = field(default=None, repr=False)
+    # Lyrics found in the file, and why those found were not usable (for the log; the upload goes on).
+    lyrics: ParsedLyrics | None = field(default=None, repr=False)
+    lyrics_refused: str = ""
 
 
 def _first(values: Any) -> str:
@@ -83,6 +89,76 @@ def _artwork(audio: Any) -> bytes | None:
             return bytes(Picture(base64.b64decode(blocks[0])).data)
         except (ValueError, TypeError):
             return None
+    return None
+
+
+# ID3 gives a language as ISO 639-2; the common ones in their BCP 47 form, the rest as they are.
+_ID3_LANGUAGES = {
+    "eng": "en",
+    "fra": "fr",
+    "fre": "fr",
+    "deu": "de",
+    "ger": "de",
+    "spa": "es",
+    "por": "pt",
+    "ita": "it",
+    "nld": "nl",
+    "dut": "nl",
+    "jpn": "ja",
+    "kor": "ko",
+    "zho": "zh",
+    "chi": "zh",
+    "rus": "ru",
+    "swe": "sv",
+    "pol": "pl",
+    "tur": "tr",
+    "ara": "ar",
+    "hin": "hi",
+}
+_SYLT_MILLISECONDS = 2
+
+
+def _id3_language(code: Any) -> str:
+    code = str(code or "").strip().lower()
+    if not re.fullmatch(r"[a-z]{3}", code) or code in ("und", "xxx", "zxx", "mul"):
+        return ""
+    return _ID3_LANGUAGES.get(code, code)
+
+
+def _lyrics_text(text: str, *, language: str = "") -> ParsedLyrics:
+    """Lyrics from a tag's text: an LRC inside it is read with its times."""
+    if len(text.encode(errors="replace")) > MAX_LRC_BYTES:
+        raise ValidationError(f"The lyrics tag passes {MAX_LRC_BYTES // 1024} KB.")
+    parsed = lrc_parse(text)
+    if language and not parsed.language:
+        parsed = replace(parsed, language=language)
+    return parsed
+
+
+def _lyrics_id3(tags: Any) -> ParsedLyrics | None:
+    for frame in tags.getall("SYLT"):
+        if frame.format == _SYLT_MILLISECONDS and frame.text:
+            lines = [{"start_ms": int(start), "text": str(text)} for text, start in frame.text]
+            return ParsedLyrics(lines=lines, synced=True, language=_id3_language(frame.lang))
+    for frame in tags.getall("USLT"):
+        if str(frame.text).strip():
+            return _lyrics_text(str(frame.text), language=_id3_language(frame.lang))
+    return None
+
+
+def _lyrics(audio: Any) -> ParsedLyrics | None:
+    """Lyrics in ID3 SYLT (synced, in milliseconds) or USLT, Vorbis LYRICS or UNSYNCEDLYRICS, or MP4 ©lyr."""
+    tags = getattr(audio, "tags", None)
+    if tags is None:
+        return None
+    if hasattr(tags, "getall"):  # ID3 (MP3, WAV, AIFF)
+        return _lyrics_id3(tags)
+    keys = {str(key).lower(): key for key in tags.keys()}  # noqa: SIM118 (a Vorbis comment iterates as pairs)
+    for name in ("\xa9lyr", "lyrics", "unsyncedlyrics"):
+        if name in keys:
+            text = _first(tags[keys[name]])
+            if text:
+                return _lyrics_text(text)
     return None
 
 
@@ -143,7 +219,15 @@ def tags_read(path: Path) -> AudioTags:
             name = _checked("artist", name)
             if name and name not in artists:
                 artists.append(name)
+    lyrics, lyrics_refused = None, ""
+    if audio is not None:
+        try:
+            lyrics = _lyrics(audio)
+        except ValidationError as exc:
+            lyrics_refused = " ".join(exc.messages)
     return AudioTags(
+        lyrics=lyrics,
+        lyrics_refused=lyrics_refused,
         title=_checked("title", _first(values.get("title"))),
         artists=tuple(artists),
         album=_checked("album", _first(values.get("album"))),

@@ -33,9 +33,11 @@ from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, ArtworkError, artwork_name, artwork_store
 from catalog.audio import SIGNATURE_BYTES, AudioInfo, AudioProbeError, audio_suffix, audio_verify
 from catalog.events import TrackDeleting, TrackReprocessRequested, TrackUploaded
-from catalog.models import Album, Artist, Genre, Track
+from catalog.lyrics import MAX_LRC_BYTES, ParsedLyrics, language_clean, lrc_parse, lyrics_clean, lyrics_decode
+from catalog.models import Album, Artist, Genre, Lyrics, Track
 from catalog.services.albums import album_create
 from catalog.services.artists import genre_get_or_create, genres_get_or_create
+from catalog.services.lyrics import lyrics_import
 from catalog.tags import AudioTags, TagError, tags_read
 from core.events import announce
 from core.outbox import task_enqueue
@@ -129,8 +131,21 @@ class StorageUnavailableError(Exception):
         super().__init__(self.message)
 
 
-def track_upload(*, artist: Artist, by: User, file: File) -> Track:
+def _lrc_read(file: File) -> ParsedLyrics:
+    """The lines of an .lrc uploaded beside the audio, checked (all but the track's end, unknown yet)."""
+    parsed = lrc_parse(lyrics_decode(file.read(MAX_LRC_BYTES + 1)))
+    lyrics_clean(parsed.lines, duration_ms=None)
+    language_clean(parsed.language)
+    return parsed
+
+
+def track_upload(*, artist: Artist, by: User, file: File, lyrics: File | None = None) -> Track:
     """Store one uploaded file as a track in state ``processing``, named after the file.
+
+    ``lyrics``, an .lrc file uploaded beside the audio, becomes the track's
+    draft lyrics; one that breaks the rules refuses the whole upload, with
+    the reason, before anything is stored. Their times are checked against
+    the track's length when they are published.
 
     Only an empty or oversized file is refused here; a storage that fails raises
     ``StorageUnavailableError`` and keeps nothing. After commit the
@@ -141,6 +156,7 @@ def track_upload(*, artist: Artist, by: User, file: File) -> Track:
     require_edit(artist_id=artist.pk, user=by)
     filename = upload_filename(file.name)
     suffix = _check(file)
+    parsed = _lrc_read(lyrics) if lyrics is not None else None
     name = f"originals/{artist.pk}/{uuid.uuid4().hex}{suffix}"
     try:
         original = default_storage.save(name, file)
@@ -163,6 +179,14 @@ def track_upload(*, artist: Artist, by: User, file: File) -> Track:
             )
             track.full_clean()
             track.save()
+            if parsed is not None and parsed.lines:
+                lyrics_import(
+                    track=track,
+                    lines=parsed.lines,
+                    language=parsed.language,
+                    written_by=parsed.written_by,
+                    source=Lyrics.Source.LRC,
+                )
             announce(TrackUploaded(track_id=track.pk))
     except Exception:
         default_storage.delete(original)
@@ -234,10 +258,33 @@ def _track_fill(*, track_id: int, info: AudioInfo, tags: AudioTags) -> None:
             featured = [name for name in tags.artists if name.casefold() != artist.name.casefold()]
             if featured and not track.featured_artists.exists():
                 track.featured_artists.set(Artist.objects.filter(name__in=featured))
+            _lyrics_from_tags(track=track, tags=tags)
     except Exception:
         for name in blobs:
             default_storage.delete(name)
         raise
+
+
+def _lyrics_from_tags(*, track: Track, tags: AudioTags) -> None:
+    """Keep the file's lyrics as the track's draft, for its members to check and publish.
+
+    Lyrics that break the rules (see ``catalog.lyrics``) are left out, with the
+    reason in the log: the track itself is fine.
+    """
+    if tags.lyrics_refused:
+        logger.info("Lyrics in the tags of track %s left out: %s", track.pk, tags.lyrics_refused)
+    if tags.lyrics is None or not tags.lyrics.lines:
+        return
+    try:
+        lyrics_import(
+            track=track,
+            lines=tags.lyrics.lines,
+            language=tags.lyrics.language,
+            written_by=tags.lyrics.written_by,
+            source=Lyrics.Source.TAGS,
+        )
+    except ValidationError as exc:
+        logger.info("Lyrics in the tags of track %s left out: %s", track.pk, " ".join(exc.messages))
 
 
 @transaction.atomic
