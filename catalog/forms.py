@@ -112,8 +112,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="Audio files",
         required=False,
-        widget=MultipleFileInput(attrs={"accept": "audio/*", "aria-describedby": "upload-help"}),
-        help_text="MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF.",
+        widget=MultipleFileInput(attrs={"accept": "audio/*,.lrc", "aria-describedby": "upload-help"}),
+        help_text="MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF; an .lrc of the same name gives a track's lyrics.",
     )
 
 

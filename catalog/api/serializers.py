@@ -191,6 +191,9 @@ class UploadSerializer(TrackSerializer):
 class UploadCreateSerializer(serializers.Serializer):
     artist = IdField(help_text="Id of the artist the track is uploaded for.")
     file = serializers.FileField(help_text="An audio file: MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF.")
+    lyrics = serializers.FileField(
+        required=False, help_text="An .lrc (or plain text) file of the track's lyrics: kept as their draft."
+    )
 
 
 class TrackUpdateSerializer(serializers.Serializer):

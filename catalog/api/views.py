@@ -473,7 +473,12 @@ class UploadViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         body.is_valid(raise_exception=True)
         artist = get_object_or_404(Artist, pk=body.validated_data["artist"])
         try:
-            track = tracks.track_upload(artist=artist, by=_user(request), file=body.validated_data["file"])
+            track = tracks.track_upload(
+                artist=artist,
+                by=_user(request),
+                file=body.validated_data["file"],
+                lyrics=body.validated_data.get("lyrics"),
+            )
         except tracks.StorageUnavailableError as exc:
             raise StorageUnavailable from exc
         track = selectors.upload_list(user=_user(request)).get(pk=track.pk)

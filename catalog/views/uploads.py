@@ -1,5 +1,7 @@
 """Uploads: several audio files at once, without JavaScript."""
 
+from pathlib import PurePath
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,10 +35,14 @@ def artist_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         refused = upload_refusals(request)
         for name, reason in refused:
             messages.error(request, f"{name}: {reason}")
+        # An .lrc beside an audio file of the same name holds its lyrics.
+        lrcs = {PurePath(f.name or "").stem.casefold(): f for f in files if (f.name or "").lower().endswith(".lrc")}
+        files = [f for f in files if not (f.name or "").lower().endswith(".lrc")]
         for file in files:
             name = track_services.upload_filename(file.name)
             try:
-                track_services.track_upload(artist=artist, by=request.user, file=file)
+                lyrics = lrcs.get(PurePath(file.name or "").stem.casefold())
+                track_services.track_upload(artist=artist, by=request.user, file=file, lyrics=lyrics)
             except ValidationError as exc:
                 messages.error(request, f"{name}: {' '.join(exc.messages)}")
             except track_services.StorageUnavailableError as exc:

@@ -86,14 +86,29 @@ function initUploads(form) {
       return;
     }
     session.hidden = false;
-    Array.prototype.forEach.call(files, function (file) {
+    // An .lrc beside an audio file of the same name goes with it: the track's lyrics.
+    var lyrics = {};
+    function stem(name) {
+      return name.replace(/\.[^.]*$/, "").toLowerCase();
+    }
+    files = Array.prototype.filter.call(files, function (file) {
+      if (/\.lrc$/i.test(file.name)) {
+        lyrics[stem(file.name)] = file;
+        return false;
+      }
+      return true;
+    });
+    if (!files.length) {
+      return;
+    }
+    files.forEach(function (file) {
       var row = makeRow(file);
       list.appendChild(row.node);
       if (maxBytes && file.size > maxBytes) {
         refuse(row, "The file is larger than " + Math.floor(maxBytes / (1024 * 1024)) + " MB.");
         return;
       }
-      waiting.push({ file: file, row: row });
+      waiting.push({ file: file, row: row, lyrics: lyrics[stem(file.name)] || null });
     });
     say(announcer, files.length === 1 ? "Uploading 1 file." : "Uploading " + files.length + " files.");
     next();
@@ -135,15 +150,18 @@ function initUploads(form) {
     while (running < PARALLEL_UPLOADS && waiting.length) {
       var job = waiting.shift();
       running += 1;
-      send(job.file, job.row);
+      send(job.file, job.row, job.lyrics);
     }
   }
 
-  function send(file, row) {
+  function send(file, row, lyrics) {
     var xhr = new XMLHttpRequest();
     var data = new FormData();
     data.append("artist", artist);
     data.append("file", file, file.name);
+    if (lyrics) {
+      data.append("lyrics", lyrics, lyrics.name);
+    }
     xhr.open("POST", uploadUrl);
     xhr.setRequestHeader("X-CSRFToken", csrfToken());
     xhr.setRequestHeader("Accept", "application/json");

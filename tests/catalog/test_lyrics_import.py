@@ -6,6 +6,7 @@ import mutagen
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from mutagen.id3 import ID3, SYLT, USLT
 from mutagen.mp4 import MP4
 
@@ -139,3 +140,43 @@ def test_a_saved_draft_is_checked_against_the_track_once_its_length_is_known(
         lyrics_publish(track=track, by=owner)
     assert "Line 2 starts at 00:30.00, after the track ends" in refused.value.messages[0]
     assert Lyrics.objects.get(track=track).state == "draft"
+
+
+def test_the_upload_api_takes_an_lrc_beside_the_file(artist, owner, make_audio, django_capture_on_commit_callbacks):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(owner)
+    path = make_audio("mp3", seconds=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = api.post(
+            "/api/v1/uploads/",
+            {"artist": artist.pk, "file": upload_of(path), "lyrics": SimpleUploadedFile("a.lrc", LRC.encode())},
+            format="multipart",
+        )
+    assert answer.status_code == 201, answer.json()
+    assert Lyrics.objects.get(track_id=answer.json()["id"]).lines == TIMED
+    bad = api.post(
+        "/api/v1/uploads/",
+        {"artist": artist.pk, "file": upload_of(path), "lyrics": SimpleUploadedFile("a.lrc", b"\x00\xff")},
+        format="multipart",
+    )
+    assert bad.status_code == 400
+    assert "looks like a binary file" in str(bad.json())
+
+
+def test_the_upload_page_pairs_an_lrc_with_the_audio_of_its_name(
+    client, artist, owner, make_audio, django_capture_on_commit_callbacks
+):
+    client.force_login(owner)
+    song = make_audio("mp3", seconds=2, name="Glass Fjord.mp3")
+    other = make_audio("mp3", seconds=2, name="Other.mp3")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("studio:upload", args=[artist.slug]),
+            {"file": [upload_of(song), upload_of(other), SimpleUploadedFile("glass fjord.lrc", LRC.encode())]},
+        )
+    assert artist.tracks.count() == 2
+    assert [(lyrics.track.original_filename, lyrics.lines) for lyrics in Lyrics.objects.all()] == [
+        ("Glass Fjord.mp3", TIMED)
+    ]
