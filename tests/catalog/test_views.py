@@ -166,7 +166,7 @@ def test_a_picture_that_is_not_an_image_is_a_form_error(client, owner, artist):
 def test_upload_real_audio_without_javascript(client, owner, artist, tmp_path, django_capture_on_commit_callbacks):
     client.force_login(owner)
     upload_url = reverse("studio:upload", args=[artist.slug])
-    assert 'accept="audio/*"' in page(client.get(upload_url))
+    assert 'accept="audio/*,.lrc"' in page(client.get(upload_url))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(upload_url, {"file": [audio_upload(tmp_path, title="Polar Night")]}, follow=True)
