@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from catalog.access import albums_visible_to, tracks_visible_to
-from catalog.models import Album, Artist, Track
+from catalog.models import Album, Artist, Lyrics, Track
 from search.kinds import DocumentKind, kind_get, kind_register, kinds_registered
 from search.text import fold
 
@@ -36,6 +36,8 @@ class Document:
     popularity: int = 0
     public: bool = True
     owner_id: int | None = None
+    # The published lyrics' lines, folded, one a line (tracks only).
+    lyrics: str = ""
 
     @property
     def folded(self) -> str:
@@ -52,6 +54,7 @@ class Document:
             "popularity": self.popularity,
             "public": self.public,
             "owner_id": self.owner_id,
+            "lyrics": self.lyrics,
             "visible": True,
         }
 
@@ -87,6 +90,7 @@ def _track_documents(ids: list[int]) -> list[Document]:
         Track.featured_artists.through.objects.filter(track_id__in=ids).values_list("track_id", "artist__name")
     )
     album_genres = _album_genres({row[3] for row in values})
+    lyrics = _track_lyrics(ids)
     return [
         Document(
             kind="track",
@@ -96,9 +100,20 @@ def _track_documents(ids: list[int]) -> list[Document]:
             context=" ".join([artist, *featured.get(pk, []), album]),
             genres=genres.get(pk, []) + album_genres.get(album_id, []),
             popularity=plays,
+            lyrics=lyrics.get(pk, ""),
         )
         for pk, title, plays, album_id, artist, album in values
     ]
+
+
+def lyrics_folded(lines: list[dict[str, Any]]) -> str:
+    """Lyrics as search reads them: each line folded, one a line, so a phrase never runs across two."""
+    return "\n".join(folded for line in lines if (folded := fold(str(line.get("text", "")))))
+
+
+def _track_lyrics(ids: list[int]) -> dict[int, str]:
+    published = Lyrics.objects.filter(track_id__in=ids, state=Lyrics.State.PUBLISHED)
+    return {track_id: lyrics_folded(lines) for track_id, lines in published.values_list("track_id", "lines")}
 
 
 def _album_rows() -> QuerySet[Album]:

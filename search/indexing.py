@@ -33,6 +33,7 @@ ENTRY_FIELDS = [
     "popularity",
     "public",
     "owner_id",
+    "lyrics",
     "visible",
     "updated_at",
 ]

@@ -28,6 +28,8 @@ class SearchEntry(models.Model):
     # Lower case, accents folded (see search.text.fold): what queries match.
     folded = models.CharField(max_length=300)
     context = models.TextField(blank=True)
+    # A track's published lyrics, each line folded, one a line: a phrase of a line finds the track.
+    lyrics = models.TextField(blank=True)
     genres = models.CharField(
         max_length=1000, blank=True, help_text="Genre slugs, space-separated, with a space at each end."
     )

@@ -82,6 +82,7 @@ def _entry_document(entry: SearchEntry) -> Document:
         popularity=entry.popularity,
         public=entry.public,
         owner_id=entry.owner_id,
+        lyrics=entry.lyrics,
     )
 
 

@@ -2,14 +2,16 @@
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 
 from accounts.models import User
+from catalog.models import Lyrics
 from search.backends import Hits, PrivateIds, Query, search_backend
+from search.backends.database import LYRICS_MIN_WORDS
 from search.documents import kinds_available
 from search.indexing import search_version
 from search.kinds import kind_get
@@ -24,6 +26,8 @@ class ResultPage:
     total: int
     limit: int
     offset: int
+    # Of the tracks found by their lyrics: the line that holds the words asked for, by track id.
+    lyrics_lines: dict[int, str] = field(default_factory=dict)
 
 
 def _viewer_id(viewer: User) -> int | None:
@@ -72,12 +76,32 @@ def search_results(
     found: dict[str, Hits] = cache.get_or_set(  # type: ignore[assignment]
         _cache_key("q", query), answer, timeout=settings.SEARCH_CACHE_SECONDS
     )
-    return {
+    pages = {
         kind: ResultPage(
             kind=kind, items=result_load(kind, hits.ids, viewer), total=hits.total, limit=limit, offset=offset
         )
         for kind, hits in found.items()
     }
+    if "track" in pages:
+        pages["track"].lyrics_lines = lyrics_lines_matching(
+            track_ids=[track.pk for track in pages["track"].items], text=text
+        )
+    return pages
+
+
+def lyrics_lines_matching(*, track_ids: list[int], text: str) -> dict[int, str]:
+    """For each of these tracks whose published lyrics hold ``text`` (two words or more) in a line: that line."""
+    phrase = fold(text)
+    if len(phrase.split()) < LYRICS_MIN_WORDS or not track_ids:
+        return {}
+    published = Lyrics.objects.filter(track_id__in=track_ids, state=Lyrics.State.PUBLISHED)
+    found: dict[int, str] = {}
+    for track_id, lines in published.values_list("track_id", "lines"):
+        for line in lines:
+            if phrase in fold(str(line.get("text", ""))):
+                found[track_id] = line["text"]
+                break
+    return found
 
 
 @dataclass

@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from catalog.models import Album, Artist, Track
+from catalog.models import Album, Artist, Lyrics, Track
 from search.indexing import index_later
 
 _KIND: dict[type[Any], str] = {Track: "track", Album: "album", Artist: "artist"}
@@ -42,3 +42,11 @@ def _relations_changed(
             index_later(_KIND[model], *pk_set)
         return
     index_later(_KIND[type(instance)], instance.pk)
+
+
+@receiver(post_save, sender=Lyrics)
+@receiver(post_delete, sender=Lyrics)
+def _lyrics_changed(sender: type, instance: Lyrics, raw: bool = False, **kwargs: Any) -> None:
+    # A draft is searched by nobody: only the published lyrics are in the track's entry.
+    if not raw and instance.state == Lyrics.State.PUBLISHED:
+        index_later("track", instance.track_id)

@@ -54,6 +54,17 @@ class PlaylistResultSerializer(serializers.Serializer):
         }
 
 
+class TrackResultSerializer(TrackSerializer):
+    lyrics_line = serializers.CharField(
+        allow_null=True,
+        read_only=True,
+        help_text="When the track was found by its lyrics: the line that holds the words asked for.",
+    )
+
+    class Meta(TrackSerializer.Meta):
+        fields = (*TrackSerializer.Meta.fields, "lyrics_line")
+
+
 ITEM_SERIALIZERS: dict[str, type[serializers.BaseSerializer]] = {
     "track": TrackSerializer,
     "artist": ArtistSerializer,
@@ -80,7 +91,7 @@ def _page(item: type[serializers.BaseSerializer], name: str) -> type[serializers
 class SearchResultsSerializer(serializers.Serializer):
     """Only the kinds asked for are present."""
 
-    tracks = _page(TrackSerializer, "TrackResultPage")(required=False)
+    tracks = _page(TrackResultSerializer, "TrackResultPage")(required=False)
     artists = _page(ArtistSerializer, "ArtistResultPage")(required=False)
     albums = _page(AlbumSerializer, "AlbumResultPage")(required=False)
     playlists = _page(PlaylistResultSerializer, "PlaylistResultPage")(required=False)

@@ -51,8 +51,11 @@ class SearchView(APIView):
         body: dict[str, Any] = {}
         for kind, page in pages.items():
             more = offset + limit < min(page.total, s.MAX_OFFSET + limit)
+            items = s.ITEM_SERIALIZERS[kind](page.items, many=True, context=context).data
+            if kind == "track":
+                items = [{**item, "lyrics_line": page.lyrics_lines.get(item["id"])} for item in items]
             body[f"{kind}s"] = {
-                "items": s.ITEM_SERIALIZERS[kind](page.items, many=True, context=context).data,
+                "items": items,
                 "total": page.total,
                 "limit": limit,
                 "offset": offset,

@@ -39,6 +39,8 @@ CANDIDATE_MARGIN = 100
 TOTAL_BOUND = 1050
 MATCHES_SORTED = 10_000
 BY_POPULARITY = ("-popularity", "object_id")
+# A phrase of this many words or more is looked for in the tracks' lyrics too: one word would find every song.
+LYRICS_MIN_WORDS = 2
 
 
 def _visible(kind: str, viewer_id: int | None, genre: str, private: PrivateIds) -> QuerySet[SearchEntry]:
@@ -104,6 +106,16 @@ class DatabaseBackend:
             kind: partial(rank, _visible(kind, query.viewer_id, query.genre, query.private)) for kind in query.kinds
         }
         found = {kind: ranked([tuple(distinct)], query.offset, query.limit) for kind, ranked in ranks.items()}
+        if "track" in found and len(distinct) >= LYRICS_MIN_WORDS:
+            tracks = _visible("track", query.viewer_id, query.genre, query.private)
+            lyrics_only: QuerySet[SearchEntry]
+            if connection.vendor == "postgresql":
+                tsquery = _any_of([tuple(distinct)], groups)
+                by_text = RawSQL("document @@ to_tsquery('simple', %s)", (tsquery,), output_field=BooleanField())
+                lyrics_only = tracks.alias(by_text=by_text).filter(by_text=False)
+            else:
+                lyrics_only = tracks.exclude(_q_any_of([tuple(distinct)], forms))
+            found["track"] = _with_lyrics(found["track"], lyrics_only, " ".join(terms), query.offset, query.limit)
         if any(hits.total for hits in found.values()) or not partial_levels(len(distinct)):
             for hits in found.values():
                 hits.words_matched = [len(distinct)] * len(hits.ids)
@@ -218,6 +230,30 @@ class DatabaseBackend:
             + _popularity() * Value(0.05)
         )
         return _page(scored, offset, limit)
+
+
+def _with_lyrics(by_text: Hits, lyrics_only: QuerySet[SearchEntry], phrase: str, offset: int, limit: int) -> Hits:
+    """The tracks found by name and context, then those whose lyrics hold the phrase (and no more), most played first.
+
+    ``lyrics_only`` are the tracks the text does not match. Their lyrics are
+    matched as a substring of a line (a trigram index serves it on PostgreSQL).
+    They rank below every match by name, the lyrics' low weight.
+    """
+    sung = lyrics_only.exclude(lyrics="").filter(lyrics__contains=phrase)
+    more = sung.values("pk")[:TOTAL_BOUND].count()
+    if not more:
+        return by_text
+    room = limit - len(by_text.ids)
+    ids: list[int] = []
+    if room > 0:
+        start = max(0, offset - by_text.total)
+        ids = list(sung.order_by(*BY_POPULARITY).values_list("object_id", flat=True)[start : start + room])
+    return Hits(
+        ids=by_text.ids + ids,
+        total=min(by_text.total + more, TOTAL_BOUND),
+        scores=by_text.scores + [0.0] * len(ids),
+        words_matched=by_text.words_matched,
+    )
 
 
 def _any_of(words_sets: list[tuple[str, ...]], groups: dict[str, str]) -> str:

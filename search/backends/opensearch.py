@@ -16,7 +16,7 @@ from opensearchpy.exceptions import ConnectionError as OpenSearchConnectionError
 from opensearchpy.exceptions import OpenSearchException, TransportError
 
 from search.backends import Hits, PrivateIds, Query, hits_partial, partial_levels
-from search.backends.database import DatabaseBackend
+from search.backends.database import LYRICS_MIN_WORDS, DatabaseBackend
 from search.client import alias_name, opensearch_client
 from search.documents import Document
 from search.text import fold, words
@@ -36,6 +36,8 @@ PREFIX_MAX = 20
 # The exact-name boost is added to the best this many hits of the other clauses (or the page, when deeper).
 EXACT_WINDOW = 200
 EXACT_BOOST = 8
+# A phrase of a line of lyrics finds the track, weighed far below its name (name^3, context 1).
+LYRICS_BOOST = 0.3
 
 INDEX_SETTINGS: dict[str, Any] = {
     # Documents are stored most popular first. Popularity breaks the ties between the many entries that match a
@@ -70,7 +72,7 @@ _TEXT = {
 }
 # Bumped with every change to the settings or mappings above and below: `search_bootstrap` (run at every
 # deploy) rebuilds the index behind the alias, with no downtime, when the live one was made by another version.
-MAPPING_VERSION = 3
+MAPPING_VERSION = 4
 INDEX_MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
     "_meta": {"version": MAPPING_VERSION},
@@ -87,6 +89,8 @@ INDEX_MAPPINGS: dict[str, Any] = {
         "popularity_rank": {"type": "rank_feature"},
         "public": {"type": "boolean"},
         "owner_id": {"type": "long"},
+        # A track's published lyrics, one value a line, so a phrase never runs from one line into the next.
+        "lyrics": {"type": "text", "analyzer": "folded"},
     },
 }
 
@@ -97,8 +101,10 @@ def document_id(kind: str, object_id: int) -> str:
 
 def document_source(doc: Document) -> dict[str, Any]:
     rank = {"popularity_rank": doc.popularity} if doc.popularity > 0 else {}
+    lyrics = {"lyrics": doc.lyrics.split("\n")} if doc.lyrics else {}
     return {
         **rank,
+        **lyrics,
         "kind": doc.kind,
         "object_id": doc.object_id,
         "name": doc.name,
@@ -174,6 +180,8 @@ def query_body(
             }
         },
     ]
+    if words_matched is None and kind in (None, "track") and len(folded.split()) >= LYRICS_MIN_WORDS:
+        matches.append({"match_phrase": {"lyrics": {"query": folded, "boost": LYRICS_BOOST}}})
     return {
         "query": {
             "bool": {
