@@ -13,7 +13,7 @@ from django.db.models import CharField, Count, Max, OuterRef, Q, QuerySet, Subqu
 from django.db.models.functions import Cast, Concat
 
 from accounts.models import User
-from catalog.models import Album, Artist, Genre, Track
+from catalog.models import Album, Artist, Genre, Lyrics, Track
 from playlists.access import playlists_listed_for, playlists_visible_to
 from playlists.models import FollowedArtist, LikedTrack, Playlist, PlaylistFollow, SavedAlbum
 from streaming.models import Play, PlaybackState
@@ -32,6 +32,25 @@ def tracks_published() -> QuerySet[Track]:
         .prefetch_related("genres")
         .order_by("album_id", "disc_number", "track_number", "id")
     )
+
+
+def lyrics_published(*, track_id: int) -> Lyrics | None:
+    """The published lyrics of a playable track."""
+    return (
+        Lyrics.objects.filter(track__in=Track.objects.filter(PLAYABLE), track_id=track_id, state=Lyrics.State.PUBLISHED)
+        .select_related("track", "track__artist")
+        .first()
+    )
+
+
+def lyrics_by_name(*, artist: str, title: str) -> Lyrics | None:
+    """The published lyrics of the most played playable track of that artist and title (either may be blank)."""
+    found = Lyrics.objects.filter(track__in=Track.objects.filter(PLAYABLE), state=Lyrics.State.PUBLISHED)
+    if artist:
+        found = found.filter(track__artist__name__iexact=artist)
+    if title:
+        found = found.filter(track__title__iexact=title)
+    return found.select_related("track", "track__artist").order_by("-track__play_count", "track_id").first()
 
 
 def albums_published() -> QuerySet[Album]:

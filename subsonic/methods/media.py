@@ -1,4 +1,4 @@
-"""Audio and pictures: stream, download, getCoverArt, getLyricsBySongId.
+"""Audio, pictures and words: stream, download, getCoverArt, getLyricsBySongId, getLyrics.
 
 ``stream`` and ``download`` answer a 302 redirect to the signed URL of the
 nearest edge, as the web player's grant does: the audio never passes through
@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 
 from catalog.artwork import ARTWORK_SIZES, artwork_url
-from catalog.models import Track
+from catalog.models import Lyrics, Track
 from streaming.edges import local_edge_base, viewer_country
 from streaming.gates import GrantRefusedError
 from streaming.selectors import TrackNotReadyError
@@ -102,9 +102,38 @@ def get_cover_art(call: Call) -> HttpResponseRedirect:
     return HttpResponseRedirect(call.request.build_absolute_uri(artwork_url(name, size)))
 
 
+def _structured(lyrics: Lyrics) -> Body:
+    """OpenSubsonic's structuredLyrics: a start (ms) on each line when synced, none otherwise."""
+    track = lyrics.track
+    return {
+        "lang": lyrics.language or "und",
+        "synced": lyrics.synced,
+        "displayArtist": track.artist.name,
+        "displayTitle": track.title,
+        "offset": 0,
+        "line": [
+            {"start": line["start_ms"], "value": line["text"]} if lyrics.synced else {"value": line["text"]}
+            for line in lyrics.lines
+        ],
+    }
+
+
 @method("getLyricsBySongId")
 def get_lyrics_by_song_id(call: Call) -> Body:
+    """The song's published lyrics (OpenSubsonic songLyrics), an empty list when it has none."""
     track_id = id_of_kind(call.params.required("id"), TRACK)
     if not selectors.tracks_published().filter(pk=track_id).exists():
         raise SubsonicError(SubsonicError.NOT_FOUND, "Song not found.")
-    return {"lyricsList": {"structuredLyrics": []}}  # the catalog keeps no lyrics yet
+    found = selectors.lyrics_published(track_id=track_id)
+    return {"lyricsList": {"structuredLyrics": [_structured(found)] if found is not None else []}}
+
+
+@method("getLyrics")
+def get_lyrics(call: Call) -> Body:
+    """The plain text of a song's published lyrics, found by artist and title; an empty element when none."""
+    artist, title = (call.params.get("artist") or "").strip(), (call.params.get("title") or "").strip()
+    found = selectors.lyrics_by_name(artist=artist, title=title) if artist or title else None
+    if found is None:
+        return {"lyrics": {}}
+    text = "\n".join(line["text"] for line in found.lines)
+    return {"lyrics": {"artist": found.track.artist.name, "title": found.track.title, "value": text}}

@@ -348,6 +348,8 @@ TYPES: dict[str, Element] = {
         children={"line": ("Line", "*")},
     ),
     "Line": Element(attributes={"start": ("long", False)}, text="string"),
+    # Subsonic 1.2: the plain text of a song's lyrics, found by artist and title.
+    "Lyrics": Element(attributes={"artist": ("string", False), "title": ("string", False)}, text="string"),
 }
 
 # What each method answers inside the envelope: the element and its type (``None``: an empty
@@ -381,6 +383,7 @@ ANSWERS: dict[str, tuple[str, str, str] | str | None] = {
     "download": MEDIA,
     "getCoverArt": MEDIA,
     "getLyricsBySongId": ("lyricsList", "LyricsList", "1"),
+    "getLyrics": ("lyrics", "Lyrics", "1"),
     "scrobble": None,
     "star": None,
     "unstar": None,

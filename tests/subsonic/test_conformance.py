@@ -20,7 +20,7 @@ import pytest
 from django.test import Client
 
 from accounts.models import Profile, User
-from catalog.models import Album, Artist, Genre, Track
+from catalog.models import Album, Artist, Genre, Lyrics, Track
 from playlists.models import Playlist
 from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
@@ -209,6 +209,7 @@ class Catalog:
     album: Album
     artist: Artist
     playlist: Playlist
+    plain_track: int = 0  # a track whose lyrics are not synced
 
     def doomed(self) -> str:
         return f"pl-{playlist_create(owner=self.listener, name='Doomed').pk}"
@@ -281,7 +282,11 @@ def _cases() -> dict[str, list[Arguments]]:
         "getCoverArt": [lambda c: {"id": f"al-{c.album.pk}", "size": 300}],
         "getNowPlaying": [lambda c: {}],
         "scrobble": [lambda c: {"id": f"tr-{c.track.pk}", "submission": "false"}, lambda c: {"id": f"tr-{c.track.pk}"}],
-        "getLyricsBySongId": [lambda c: {"id": f"tr-{c.track.pk}"}],
+        "getLyricsBySongId": [lambda c: {"id": f"tr-{c.track.pk}"}, lambda c: {"id": f"tr-{c.plain_track}"}],
+        "getLyrics": [
+            lambda c: {"artist": c.artist.name, "title": c.track.title},
+            lambda c: {"artist": "Nobody", "title": "Nothing"},
+        ],
     }
 
 
@@ -315,7 +320,15 @@ def catalog(listener: User, secrets: SubsonicSecrets, track: Track) -> Catalog:
     track.genres.add(ambient)
     Artist.objects.filter(pk=artist.pk).update(image=album.artwork.name, bio="Songs from the north.")
     other = AlbumFactory(artist=ArtistFactory(name="Cirrus"), status=Album.Status.PUBLISHED, title="Drift")
-    TrackFactory(album=other, title="Stratus")
+    stratus = TrackFactory(album=other, title="Stratus")
+    Lyrics.objects.create(
+        track=track,
+        state=Lyrics.State.PUBLISHED,
+        language="en",
+        synced=True,
+        lines=[{"start_ms": 0, "text": "North wind"}, {"start_ms": 1500, "text": ""}],
+    )
+    Lyrics.objects.create(track=stratus, state=Lyrics.State.PUBLISHED, lines=[{"start_ms": None, "text": "High up"}])
     rating_set(user=listener, item=f"tr-{track.pk}", rating=5)
     playlist = playlist_create(owner=listener, name="Evening")
     playlist_items_add(playlist=playlist, by=listener, track_ids=[track.pk])
@@ -327,6 +340,7 @@ def catalog(listener: User, secrets: SubsonicSecrets, track: Track) -> Catalog:
         album=Album.objects.get(pk=album.pk),
         artist=Artist.objects.get(pk=artist.pk),
         playlist=playlist,
+        plain_track=stratus.pk,
     )
 
 
