@@ -1,4 +1,4 @@
-"""The demo catalog: a few artists, their albums and tracks, with real audio.
+"""The demo catalog: a few artists, their albums and tracks, with real audio (and lyrics on some).
 
 Everything goes through the same services that artists and listeners use,
 and running it again adds only what is missing.
@@ -17,9 +17,10 @@ from django.db import transaction
 
 from accounts import services as account_services
 from accounts.models import Profile, User
-from catalog.models import Album, Artist, Track
+from catalog.models import Album, Artist, Lyrics, Track
 from catalog.services.albums import album_artwork_set, album_create, album_publish
 from catalog.services.artists import artist_create, genre_get_or_create
+from catalog.services.lyrics import lyrics_save
 from catalog.services.tracks import track_upload
 from catalog.synth import artwork_synthesise, audio_synthesise
 
@@ -146,6 +147,49 @@ def _wait_until_processed(album: Album, track_ids: list[int], *, timeout: float 
         time.sleep(0.5)
 
 
+_LYRIC_OPENINGS = ("Under", "Over", "Across", "Along", "Beyond", "Inside", "Beneath", "Around")
+_LYRIC_THINGS = (
+    "the northern lights",
+    "a quiet harbour",
+    "the silver water",
+    "a field of snow",
+    "the sleeping town",
+    "the last train home",
+    "a thousand lanterns",
+    "the open road",
+)
+_LYRIC_ENDINGS = ("we wait", "I call your name", "the night holds on", "we start again", "it all comes back")
+
+
+def _demo_lines(*, seed: int, duration_ms: int) -> list[dict[str, int | str | None]]:
+    """Eight generated lines, timed evenly across the track, with an instrumental break before the last."""
+    count = 8
+    step = duration_ms // (count + 2)
+    lines: list[dict[str, int | str | None]] = []
+    for index in range(count):
+        opening = _LYRIC_OPENINGS[(seed + index) % len(_LYRIC_OPENINGS)]
+        thing = _LYRIC_THINGS[(seed * 3 + index) % len(_LYRIC_THINGS)]
+        ending = _LYRIC_ENDINGS[(seed + index * 2) % len(_LYRIC_ENDINGS)]
+        text = "" if index == count - 2 else f"{opening} {thing} {ending}"
+        lines.append({"start_ms": step * (index + 1), "text": text})
+    return lines
+
+
+def _demo_lyrics_add(*, album: Album, by: User, seed: int) -> None:
+    """The album's first track gets synced lyrics (generated), published, unless it has some already."""
+    first = album.tracks.filter(status=Track.Status.READY, duration_ms__isnull=False).order_by("track_number").first()
+    if first is None or Lyrics.objects.filter(track=first, state=Lyrics.State.PUBLISHED).exists():
+        return
+    lyrics_save(
+        track=first,
+        by=by,
+        lines=_demo_lines(seed=seed, duration_ms=first.duration_ms or 0),
+        language="en",
+        written_by=first.artist.name,
+        state=Lyrics.State.PUBLISHED,
+    )
+
+
 def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int, int] = (20, 45)) -> dict[str, int]:
     """Load the demo catalog; return how many artists, albums and tracks were added."""
     users = {spec[0]: _user(*spec) for spec in DEMO_USERS}
@@ -207,6 +251,7 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
                         )
                     added["tracks"] += 1
                 _wait_until_processed(album, uploaded)
+                _demo_lyrics_add(album=album, by=member, seed=seed)
                 album.refresh_from_db()
                 if album.status != Album.Status.PUBLISHED and album.tracks.filter(status=Track.Status.READY).exists():
                     album_publish(album=album, by=member)

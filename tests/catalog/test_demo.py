@@ -2,7 +2,7 @@ import pytest
 
 from accounts.models import User
 from catalog.demo import DEMO_CATALOG, DEMO_PASSWORD, seed_demo
-from catalog.models import Album, Artist, Track
+from catalog.models import Album, Artist, Lyrics, Track
 
 
 @pytest.mark.django_db(transaction=True)
@@ -26,6 +26,11 @@ def test_seed_demo_loads_a_playable_catalog_and_is_safe_to_run_twice():
     assert all(2000 <= ms <= 3100 for ms in Track.objects.values_list("duration_ms", flat=True))
     assert set(Album.objects.values_list("status", flat=True)) == {Album.Status.PUBLISHED}
     assert all(album.artwork for album in Album.objects.all())
+    # The first track of each album sings, in time with itself.
+    lyrics = list(Lyrics.objects.select_related("track"))
+    assert len(lyrics) == album_count
+    assert {(row.state, row.synced, row.track.track_number) for row in lyrics} == {("published", True, 1)}
+    assert all(row.lines[-1]["start_ms"] < row.track.duration_ms for row in lyrics)
     listener = User.objects.get(username="listener")
     assert listener.check_password(DEMO_PASSWORD)
     assert User.objects.get(username="premium").profile.plan == "premium"
