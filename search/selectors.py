@@ -82,10 +82,8 @@ def search_results(
         )
         for kind, hits in found.items()
     }
-    if "track" in pages:
-        pages["track"].lyrics_lines = lyrics_lines_matching(
-            track_ids=[track.pk for track in pages["track"].items], text=text
-        )
+    if "track" in pages and found["track"].by_lyrics:
+        pages["track"].lyrics_lines = lyrics_lines_matching(track_ids=found["track"].by_lyrics, text=text)
     return pages
 
 

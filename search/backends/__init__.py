@@ -45,6 +45,8 @@ class Hits:
     scores: list[float] = field(default_factory=list)
     # How many of the typed words each hit matched (all of them, unless none matched them all).
     words_matched: list[int] = field(default_factory=list)
+    # The hits found by a phrase of their lyrics (tracks only).
+    by_lyrics: list[int] = field(default_factory=list)
 
 
 # A query of this many distinct words or fewer that no entry matches whole finds what matches most of its words.

@@ -240,19 +240,19 @@ def _with_lyrics(by_text: Hits, lyrics_only: QuerySet[SearchEntry], phrase: str,
     They rank below every match by name, the lyrics' low weight.
     """
     sung = lyrics_only.exclude(lyrics="").filter(lyrics__contains=phrase)
-    more = sung.values("pk")[:TOTAL_BOUND].count()
-    if not more:
+    # One query: the ids as far as the API pages (plain integers), which give the total and the page.
+    every = list(sung.order_by(*BY_POPULARITY).values_list("object_id", flat=True)[:TOTAL_BOUND])
+    if not every:
         return by_text
     room = limit - len(by_text.ids)
-    ids: list[int] = []
-    if room > 0:
-        start = max(0, offset - by_text.total)
-        ids = list(sung.order_by(*BY_POPULARITY).values_list("object_id", flat=True)[start : start + room])
+    start = max(0, offset - by_text.total)
+    ids = every[start : start + room] if room > 0 else []
     return Hits(
         ids=by_text.ids + ids,
-        total=min(by_text.total + more, TOTAL_BOUND),
+        total=min(by_text.total + len(every), TOTAL_BOUND),
         scores=by_text.scores + [0.0] * len(ids),
         words_matched=by_text.words_matched,
+        by_lyrics=ids,
     )
 
 

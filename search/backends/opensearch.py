@@ -181,7 +181,11 @@ def query_body(
         },
     ]
     if words_matched is None and kind in (None, "track") and len(folded.split()) >= LYRICS_MIN_WORDS:
-        matches.append({"match_phrase": {"lyrics": {"query": folded, "boost": LYRICS_BOOST}}})
+        # Named, so that a hit found by its lyrics alone says so (matched_queries), for the line it shows.
+        matches[0]["constant_score"]["_name"] = "text"
+        for clause in matches[1:]:
+            clause["multi_match"]["_name"] = "text"
+        matches.append({"match_phrase": {"lyrics": {"query": folded, "boost": LYRICS_BOOST, "_name": "lyrics"}}})
     return {
         "query": {
             "bool": {
@@ -356,4 +360,5 @@ def _hits(response: dict[str, Any]) -> Hits:
         ids=[hit["_source"]["object_id"] for hit in hits],
         total=response["hits"]["total"]["value"],
         scores=[float(hit["_score"]) for hit in hits],
+        by_lyrics=[hit["_source"]["object_id"] for hit in hits if hit.get("matched_queries") == ["lyrics"]],
     )
