@@ -68,6 +68,10 @@ def search(request: HttpRequest) -> HttpResponse:
         if text
         else {}
     )
+    if "track" in results:
+        # A track found by its lyrics shows the line that holds the words (see _track_row.html).
+        for track in results["track"].items:
+            track.lyrics_line = results["track"].lyrics_lines.get(track.pk, "")
     context = {
         "q": text,
         "tab": tab if tab in SEARCH_TABS else "all",

@@ -115,3 +115,15 @@ def test_one_word_is_not_looked_for_in_lyrics() -> None:
     assert "lyrics" not in str(query_body("water", kind="track", viewer_id=None))
     assert "lyrics" in str(query_body("cold water", kind="track", viewer_id=None))
     assert "lyrics" not in str(query_body("cold water", kind="album", viewer_id=None))
+
+
+def test_the_search_page_shows_the_line(
+    publish: Callable[..., Track], reindex: Callable[[], None], client: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    song = publish("Harbour", artist="Lamps")
+    reindex()
+    with django_capture_on_commit_callbacks(execute=True):
+        _sing(song)
+    page = client.get("/search/", {"q": "lanterns burn"}).content.decode()
+    assert "Harbour" in page
+    assert '<span class="track-lyrics muted">Lyrics: “Where the lanterns burn”</span>' in page
