@@ -1,6 +1,6 @@
 from django.urls import path
 
-from catalog.views import albums, artists, invitations, members, tracks, uploads
+from catalog.views import albums, artists, invitations, lyrics, members, tracks, uploads
 
 app_name = "studio"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/answer/", invitations.invitation_answer, name="invitation_answer"),
     path("invitations/<int:invitation_id>/<str:token>/", invitations.invitation, name="invitation"),
     path("tracks/<int:track_id>/", tracks.track_edit, name="track"),
+    path("tracks/<int:track_id>/lyrics/", lyrics.track_lyrics, name="track_lyrics"),
     path("tracks/<int:track_id>/delete/", tracks.track_delete, name="track_delete"),
     path("tracks/<int:track_id>/reprocess/", tracks.track_reprocess, name="track_reprocess"),
     path("tracks/<int:track_id>/original", tracks.track_original, name="track_original"),

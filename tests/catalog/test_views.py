@@ -60,6 +60,7 @@ def _pages(artist: Artist, album: Album, track: Track) -> list[str]:
         reverse("studio:members", args=[artist.slug]),
         reverse("studio:upload", args=[artist.slug]),
         reverse("studio:track", args=[track.pk]),
+        reverse("studio:track_lyrics", args=[track.pk]),
         reverse("studio:album", args=[album.pk]),
     ]
 
@@ -214,6 +215,37 @@ def test_a_file_refused_while_it_arrives_is_named(client, owner, artist, setting
 
     assert "huge.wav: The file is larger than 1 MB." in page(response)
     assert not Track.objects.exists()
+
+
+def test_the_lyrics_editor_has_the_tracks_waveform_and_its_lyrics_addresses(client, editor, artist):
+    from streaming.models import TrackMedia
+
+    track = TrackFactory(artist=artist, title="Glass Fjord", duration_ms=184_000)
+    client.force_login(editor)
+    assert f'href="{reverse("studio:track_lyrics", args=[track.pk])}"' in page(
+        client.get(reverse("studio:track", args=[track.pk]))
+    )
+
+    before = client.get(reverse("studio:track_lyrics", args=[track.pk]))
+    assert before.status_code == 200
+    assert '<script id="lyrics-waveform" type="application/json">[]</script>' in page(before)
+    assert "The waveform shows once the track has been processed." in page(before)
+
+    TrackMedia.objects.create(
+        track=track,
+        version="v1",
+        duration_ms=184_000,
+        loudness_lufs=-14.0,
+        true_peak_dbtp=-1.0,
+        loudness_range_lu=6.0,
+        waveform=[0, 128, 255, 64],
+    )
+    after = page(client.get(reverse("studio:track_lyrics", args=[track.pk])))
+    assert '<script id="lyrics-waveform" type="application/json">[0, 128, 255, 64]</script>' in after
+    assert f'data-lyrics-url="/api/v1/tracks/{track.pk}/lyrics/"' in after
+    assert f'data-publish-url="/api/v1/tracks/{track.pk}/lyrics/publish/"' in after
+    assert 'data-duration-ms="184000"' in after
+    assert "The waveform shows" not in after
 
 
 def test_edit_a_track(client, editor, artist):
