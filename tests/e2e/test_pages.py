@@ -154,6 +154,51 @@ def test_the_studio_insights_pages_fit_a_phone_and_a_desktop(
     page.close()
 
 
+def test_the_lyrics_editor_fits_a_phone_and_a_desktop(
+    browser: Any, live_server: Any, album: Album, owner: Any, screenshot: Callable[[Any, str], None]
+) -> None:
+    from catalog.services.lyrics import lyrics_save
+
+    owner.set_password(PASSWORD)
+    owner.save()
+    track = album.tracks.order_by("track_number").first()
+    assert track is not None
+    lines = [
+        {"start_ms": 1_000 + 3_000 * n, "text": f"Line {n + 1} of the song that runs rather long"} for n in range(5)
+    ]
+    lyrics_save(
+        track=track,
+        by=owner,
+        lines=lines,
+        language="en",
+        written_by="A. Fields",
+        synced=True,
+        state="draft",
+        source="editor",
+    )
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.fill("input[name=username]", owner.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+    response = page.goto(f"{live_server.url}{reverse('studio:track_lyrics', args=[track.pk])}")
+    assert response is not None
+    assert response.status == 200
+    page.wait_for_selector(".lyrics-timing >> nth=4")
+    assert page.input_value(".lyrics-timing:nth-child(2) .lyrics-time") == "0:04.00"
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 844})
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, width
+    screenshot(page, "page-lyrics-editor")
+    assert accessibility_violations(page) == ""
+    assert errors == []
+    page.close()
+
+
 def accessibility_violations(page: Any) -> str:
     """What axe-core finds against WCAG 2.1 A and AA and its best practices, as a readable report."""
     # Axe cannot judge text on a gradient: lay each gradient's lightest colour, the

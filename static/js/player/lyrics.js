@@ -192,10 +192,15 @@ export function lyricsStart() {
     lyricsOpen(false);
     ui.lyricsButton.focus();
   });
-  // The queue opening closes the lyrics: the two take the same place.
-  ui.queueButton.addEventListener("click", () => {
-    if (!ui.queuePanel.hidden && !panel.hidden) {
-      lyricsOpen(false);
-    }
+  // The queue takes the same place, and the devices' list would open under the panel: either closes it.
+  [
+    [ui.queueButton, ui.queuePanel],
+    [ui.devicesButton, ui.devicesPanel],
+  ].forEach(([button, other]) => {
+    button.addEventListener("click", () => {
+      if (!other.hidden && !panel.hidden) {
+        lyricsOpen(false);
+      }
+    });
   });
 }

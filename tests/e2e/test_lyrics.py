@@ -1,0 +1,221 @@
+"""Synced lyrics in a real browser: an artist taps them in time in the studio, a listener sees them follow the music."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import Lyrics, Track
+from catalog.services.lyrics import lyrics_publish, lyrics_save
+from tests.e2e.conftest import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AUDIO = "document.querySelector('#player audio')"
+EDITOR_AUDIO = "document.querySelector('[data-lyrics=audio]')"
+WORDS = ["Cold light over the water", "We wait for the green to rise", "", "Hold on to the northern sky"]
+TAPS = [2.0, 5.0, 8.0, 11.0]  # the audio's time, in seconds, after which each line is tapped
+LINES = [
+    {"start_ms": 1_000, "text": "Cold light over the water"},
+    {"start_ms": 4_000, "text": "We wait for the green to rise"},
+    {"start_ms": 7_500, "text": ""},
+    {"start_ms": 9_000, "text": "Hold on to the northern sky"},
+    {"start_ms": 13_000, "text": "Until the morning comes"},
+]
+
+
+def _sign_in(context: Any, live_server: Any, user: Any, next_path: str) -> Any:
+    page = context.new_page()
+    page.on("console", lambda message: print(f"[{user.username} console.{message.type}] {message.text}"))
+    page.on("pageerror", lambda error: print(f"[{user.username} page error] {error}"))
+    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={next_path}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}{next_path}")
+    page.wait_for_function("() => window.scPlayer && !document.getElementById('player').hidden")
+    return page
+
+
+def _first_track(album: Any) -> Track:
+    return Track.objects.filter(album=album).order_by("track_number", "pk").first()
+
+
+def _open_lyrics(page: Any) -> None:
+    """Open the panel with its key, and wait for the lyrics it asks for at each opening."""
+    with page.expect_response(lambda response: "/lyrics/" in response.url):
+        page.keyboard.press("l")
+    page.wait_for_selector("#player-lyrics:not([hidden])")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+
+
+def _marked_at(page: Any, line: int) -> float:
+    """Where the audio was, in s, when the panel marked `line`: seek a second before its start, play, and watch."""
+    page.evaluate(
+        """([audio, line, from]) => {
+            window.__markedAt = null;
+            const node = document.querySelectorAll('#player-lyrics .lyrics-line')[line];
+            const seen = new MutationObserver(() => {
+                if (node.classList.contains('is-current') && window.__markedAt === null) {
+                    window.__markedAt = document.querySelector(audio).currentTime;
+                    seen.disconnect();
+                }
+            });
+            seen.observe(node, { attributes: true, attributeFilter: ['class'] });
+            const seek = document.querySelector('[data-player=seek]');  // as the listener seeks, on the bar
+            seek.value = String(from);
+            seek.dispatchEvent(new Event('change'));
+        }""",
+        ["#player audio", line, max(0, LINES[line]["start_ms"] - 1000)],
+    )
+    page.wait_for_function("() => window.__markedAt !== null", timeout=10_000)
+    marked_at = page.evaluate("window.__markedAt")
+    print(f"line {line} marked {1000 * marked_at - LINES[line]['start_ms']:.0f} ms of music after its start")
+    return marked_at
+
+
+def test_an_artist_taps_lyrics_in_time_saves_and_publishes_them(
+    browser: Any, live_server: Any, album: Any, owner: Any, listener: Any, screenshot: Any
+) -> None:
+    track = _first_track(album)
+    owner.set_password(PASSWORD)
+    owner.save()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = _sign_in(context, live_server, owner, reverse("studio:track", args=[track.pk]))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.click("text=Edit the lyrics")
+    page.wait_for_url(f"{live_server.url}{reverse('studio:track_lyrics', args=[track.pk])}")
+    page.wait_for_selector("#lyrics-editor:not([hidden])")
+    page.wait_for_function("() => document.querySelector('[data-lyrics=state]').textContent.includes('No lyrics')")
+
+    page.fill("#lyrics-text", "\n".join(WORDS))
+    page.fill("#lyrics-language", "en")
+    page.fill("#lyrics-written-by", "Aurora Fields")
+    assert page.locator(".lyrics-timing").count() == 4
+
+    # Sync: the track plays from the start, and each Space gives the next line the audio's time.
+    page.click("[data-lyrics=sync]")
+    stamped = []
+    for at in TAPS:
+        page.wait_for_function(
+            f"(s) => !{EDITOR_AUDIO}.paused && {EDITOR_AUDIO}.currentTime > s", arg=at, timeout=20_000
+        )
+        before = page.evaluate(f"{EDITOR_AUDIO}.currentTime")
+        page.keyboard.press("Space")
+        stamped.append(before)
+    page.wait_for_selector("[data-lyrics=sync]:not([hidden])")  # every line has its start: sync mode is over
+    assert page.evaluate(f"{EDITOR_AUDIO}.paused") is False  # Space tapped; it did not pause the track
+    screenshot(page, "lyrics-editor")
+    times = page.eval_on_selector_all(".lyrics-time", "inputs => inputs.map((i) => i.value)")
+    starts_ms = [_ms(value) for value in times]
+    for tapped, start in zip(stamped, starts_ms, strict=True):
+        # Stamped when the key came: after the time it was pressed at, and before the next frame's worth of slack.
+        assert tapped * 1000 - 10 <= start <= tapped * 1000 + 1_000, (stamped, times)
+
+    # Fine-tune the second line by 0.1 s later, the third by typing.
+    page.click(".lyrics-timing:nth-child(2) button[title='0.1 s later']")
+    page.fill(".lyrics-timing:nth-child(3) .lyrics-time", "0:08.50")
+    page.press(".lyrics-timing:nth-child(3) .lyrics-time", "Tab")
+    starts_ms[1] += 100
+    starts_ms[2] = 8_500
+
+    page.click("[data-lyrics=save]")
+    page.wait_for_selector("[data-lyrics=status]:has-text('Draft saved, synced.')")
+    draft = Lyrics.objects.get(track=track, state=Lyrics.State.DRAFT)
+    assert (draft.synced, draft.language, draft.written_by, draft.source) == (True, "en", "Aurora Fields", "editor")
+    assert [line["text"] for line in draft.lines] == WORDS
+    assert [line["start_ms"] for line in draft.lines] == pytest.approx(starts_ms, abs=10)
+
+    # The draft is the artist's alone: a listener's player says there are none.
+    ears = _sign_in(browser.new_context(viewport={"width": 1280, "height": 800}), live_server, listener, "/")
+    answer = ears.evaluate(f"fetch('/api/v1/tracks/{track.pk}/lyrics/?state=draft').then((r) => r.status)")
+    assert answer in (403, 404)
+    ears.goto(f"{live_server.url}{reverse('browse:album', args=[album.pk])}")
+    ears.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    ears.wait_for_function(f"() => !{AUDIO}.paused")
+    _open_lyrics(ears)
+    ears.wait_for_selector("[data-player=lyrics-empty]:has-text('No lyrics for this track.')")
+
+    page.click("[data-lyrics=publish]")
+    page.wait_for_selector("[data-lyrics=status]:has-text('Published')")
+    published = Lyrics.objects.get(track=track, state=Lyrics.State.PUBLISHED)
+    assert [line["start_ms"] for line in published.lines] == pytest.approx(starts_ms, abs=10)
+    assert not Lyrics.objects.filter(track=track, state=Lyrics.State.DRAFT).exists()
+
+    # Opened again, the listener's panel has them, synced, in their language.
+    ears.keyboard.press("Escape")
+    ears.wait_for_selector("#player-lyrics", state="hidden")
+    _open_lyrics(ears)
+    ears.wait_for_selector("#player-lyrics .lyrics-line >> nth=3")
+    assert ears.get_attribute("[data-player=lyrics-lines]", "lang") == "en"
+    assert ears.inner_text("[data-player=lyrics-credit]") == "Written by Aurora Fields"
+    assert errors == []
+    context.close()
+
+
+def _ms(value: str) -> int:
+    minutes, seconds = value.split(":")
+    return round((int(minutes) * 60 + float(seconds)) * 1000)
+
+
+def test_the_player_marks_the_line_that_plays_across_pages_and_after_a_transfer(
+    browser: Any, live_server: Any, album: Any, owner: Any, listener: Any, screenshot: Any
+) -> None:
+    track = _first_track(album)
+    lyrics_save(
+        track=track, by=owner, lines=LINES, language="en", written_by="", synced=True, state="draft", source="editor"
+    )
+    lyrics_publish(track=track, by=owner)
+    album_path = reverse("browse:album", args=[album.pk])
+    laptop = _sign_in(browser.new_context(viewport={"width": 1280, "height": 800}), live_server, listener, album_path)
+    errors: list[str] = []
+    laptop.on("pageerror", lambda error: errors.append(str(error)))
+    laptop.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    laptop.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.2")
+    # The track repeats, so that it still plays after the seeks and the walk below.
+    laptop.click("[data-player=repeat]")
+    laptop.click("[data-player=repeat]")
+    laptop.wait_for_selector("[data-player=repeat][data-state=track]")
+    laptop.click("[data-player=lyrics]")
+    laptop.wait_for_selector("#player-lyrics .lyrics-line >> nth=4")
+    assert laptop.evaluate("document.activeElement.id") == "player-lyrics-title"
+    assert laptop.locator("#player-lyrics .lyrics-line").all_inner_texts() == [
+        "Cold light over the water",
+        "We wait for the green to rise",
+        "♪",
+        "Hold on to the northern sky",
+        "Until the morning comes",
+    ]
+
+    # At each line's start the panel marks it while the music is no more than 250 ms into it.
+    for line in (1, 3, 4):
+        marked_at = _marked_at(laptop, line)
+        start = LINES[line]["start_ms"] / 1000
+        assert start <= marked_at < start + 0.25, (line, marked_at)
+        laptop.wait_for_selector(f"[data-player=lyrics-now]:has-text('{LINES[line]['text']}')", state="attached")
+        assert laptop.locator("#player-lyrics .lyrics-line.is-current").count() == 1
+    screenshot(laptop, "lyrics-panel")
+
+    # Another page through htmx: the panel stays open and keeps following.
+    laptop.click("[data-player=artist]")
+    laptop.wait_for_url(f"{live_server.url}{reverse('browse:artist', args=[album.artist.slug])}")
+    assert laptop.is_visible("#player-lyrics")
+    marked_at = _marked_at(laptop, 1)
+    assert LINES[1]["start_ms"] / 1000 <= marked_at < LINES[1]["start_ms"] / 1000 + 0.25
+
+    # Another device of the listener's follows the laptop's playback by the state, then plays it itself.
+    phone = _sign_in(browser.new_context(viewport={"width": 390, "height": 844}), live_server, listener, "/")
+    phone.wait_for_selector("[data-player=elsewhere]:not([hidden])")
+    phone.click("[data-player=lyrics]")
+    phone.wait_for_selector("#player-lyrics .lyrics-line.is-current")
+    screenshot(phone, "lyrics-panel-elsewhere")
+    phone.click("[data-player=devices]")
+    phone.click(".device-list button[data-device-id='{}']".format(phone.evaluate("window.scPlayer.device")))
+    phone.wait_for_function(f"() => window.scPlayer.loaded && {AUDIO}.readyState >= 3 && !{AUDIO}.paused")
+    phone.wait_for_selector("#player-lyrics", state="hidden")  # the devices' list closed it
+    _open_lyrics(phone)
+    marked_at = _marked_at(phone, 4)
+    assert LINES[4]["start_ms"] / 1000 <= marked_at < LINES[4]["start_ms"] / 1000 + 0.25
+    assert phone.evaluate("window.scPlayer.lyrics") == {"trackId": track.pk, "line": 4, "synced": True}
+    assert errors == []
