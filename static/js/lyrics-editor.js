@@ -327,6 +327,12 @@ if (form) {
     if (!frame) {
       frame = window.requestAnimationFrame(followAudio);
     }
+    // One track at a time: the player bar pauses what it plays here, as its own button would.
+    const playerAudio = document.querySelector("#player audio");
+    const playerButton = document.querySelector("#player [data-player=play]");
+    if (playerAudio && playerButton && !playerAudio.paused) {
+      playerButton.click();
+    }
   });
   audio.addEventListener("seeked", drawWave);
   audio.addEventListener("loadedmetadata", drawWave);

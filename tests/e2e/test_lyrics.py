@@ -82,9 +82,17 @@ def test_an_artist_taps_lyrics_in_time_saves_and_publishes_them(
     owner.set_password(PASSWORD)
     owner.save()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = _sign_in(context, live_server, owner, reverse("studio:track", args=[track.pk]))
+    # Music plays in the bar on the studio's page.
+    page = _sign_in(context, live_server, owner, reverse("browse:album", args=[album.pk]))
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.click("[data-tracklist] li[data-track-id] [data-action=play]")
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.2")
+    page.goto(f"{live_server.url}{reverse('studio:track', args=[track.pk])}")
+    page.wait_for_selector("#player.has-item [data-player=play]")
+    if page.evaluate(f"{AUDIO}.paused"):
+        page.click("[data-player=play]")
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.2", timeout=15_000)
     page.click("text=Edit the lyrics")
     page.wait_for_url(f"{live_server.url}{reverse('studio:track_lyrics', args=[track.pk])}")
     page.wait_for_selector("#lyrics-editor:not([hidden])")
@@ -97,6 +105,7 @@ def test_an_artist_taps_lyrics_in_time_saves_and_publishes_them(
 
     # Sync: the track plays from the start, and each Space gives the next line the audio's time.
     page.click("[data-lyrics=sync]")
+    page.wait_for_function(f"() => {AUDIO}.paused")  # the bar's music paused for the track being synced
     stamped = []
     for at in TAPS:
         page.wait_for_function(
