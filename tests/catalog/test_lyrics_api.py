@@ -132,3 +132,15 @@ def test_delete_and_export(track, owner, stranger):
     assert client_for(owner).delete(url(track, "/?state=published")).status_code == 204
     assert client_for(stranger).get(url(track, "/")).status_code == 404
     assert client_for(owner).delete(url(track, "/?state=published")).status_code == 404
+
+
+def test_a_third_party_app_needs_artist_read_for_drafts_and_artist_upload_to_write(track, owner):
+    from tests.spotifyclone.test_scopes import bearer, third_party_token
+
+    lyrics_save(track=track, by=owner, lines=SYNCED)
+    reader = bearer(third_party_token(owner, "user-read-private"))
+    assert reader.get(url(track, "/?state=draft")).status_code == 404  # read as an anonymous visitor
+    assert reader.put(url(track, "/"), {"lines": SYNCED}, format="json").status_code == 403
+    member = bearer(third_party_token(owner, "artist-read", "artist-upload"))
+    assert member.get(url(track, "/?state=draft")).json()["lines"] == SYNCED
+    assert member.post(url(track, "/publish/")).status_code == 200
