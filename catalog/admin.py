@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Track
+from catalog.models import Album, Artist, ArtistInvitation, ArtistMembership, Genre, Lyrics, Track
 from catalog.services.albums import album_publish, album_unpublish
 from catalog.services.tracks import track_reprocess
 
@@ -112,6 +112,21 @@ class ArtistInvitationAdmin(admin.ModelAdmin):
     search_fields = ("artist__name", "invitee", "email")
     raw_id_fields = ("artist", "invited_by", "user")
     readonly_fields = ("artist", "invited_by", "user", "email", "invitee", "role", "token_hash", "created_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Lyrics)
+class LyricsAdmin(admin.ModelAdmin):
+    """Lyrics to look at or delete: members write them in the studio, where their rules are checked."""
+
+    list_display = ("track", "state", "synced", "language", "source", "updated_at")
+    list_filter = ("state", "synced", "source")
+    list_select_related = ("track",)
+    search_fields = ("track__title", "track__artist__name")
+    raw_id_fields = ("track", "updated_by")
+    readonly_fields = ("track", "state", "synced", "language", "lines", "written_by", "source", "updated_by")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -144,3 +144,12 @@ def test_a_third_party_app_needs_artist_read_for_drafts_and_artist_upload_to_wri
     member = bearer(third_party_token(owner, "artist-read", "artist-upload"))
     assert member.get(url(track, "/?state=draft")).json()["lines"] == SYNCED
     assert member.post(url(track, "/publish/")).status_code == 200
+
+
+def test_the_admin_lists_lyrics_without_a_query_per_row(admin_client_, artist, owner, django_assert_max_num_queries):
+    for _ in range(15):
+        lyrics_save(track=TrackFactory(artist=artist), by=owner, lines=SYNCED)
+    with django_assert_max_num_queries(10):
+        response = admin_client_.get("/admin/catalog/lyrics/")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="field-state"') == 15
