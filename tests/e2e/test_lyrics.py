@@ -9,6 +9,7 @@ from django.urls import reverse
 from catalog.models import Lyrics, Track
 from catalog.services.lyrics import lyrics_publish, lyrics_save
 from tests.e2e.conftest import PASSWORD
+from tests.e2e.test_pages import accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -217,6 +218,7 @@ def test_the_player_marks_the_line_that_plays_across_pages_and_after_a_transfer(
     laptop.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.2")
     # The track repeats, so that it still plays after the seeks and the walk below.
     laptop.click("[data-player=repeat]")
+    laptop.wait_for_selector("[data-player=repeat][data-state=context]")
     laptop.click("[data-player=repeat]")
     laptop.wait_for_selector("[data-player=repeat][data-state=track]")
     laptop.click("[data-player=lyrics]")
@@ -238,6 +240,7 @@ def test_the_player_marks_the_line_that_plays_across_pages_and_after_a_transfer(
         laptop.wait_for_selector(f"[data-player=lyrics-now]:has-text('{LINES[line]['text']}')", state="attached")
         assert laptop.locator("#player-lyrics .lyrics-line.is-current").count() == 1
     screenshot(laptop, "lyrics-panel")
+    assert accessibility_violations(laptop) == ""
 
     # Another page through htmx: the panel stays open and keeps following.
     laptop.click("[data-player=artist]")

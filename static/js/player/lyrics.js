@@ -134,7 +134,7 @@ function show(item, data) {
   });
   credit.textContent = data.written_by ? "Written by " + data.written_by : "";
   credit.hidden = !data.written_by;
-  lines.scrollTop = 0;
+  panel.scrollTop = 0;
   follow();
 }
 
