@@ -124,6 +124,15 @@ def test_an_artist_taps_lyrics_in_time_saves_and_publishes_them(
         # Stamped when the key came: after the time it was pressed at, and before the next frame's worth of slack.
         assert tapped * 1000 - 10 <= start <= tapped * 1000 + 1_000, (stamped, times)
 
+    # A start before the line above is marked, and refused on saving with the server's words.
+    page.fill(".lyrics-timing:nth-child(3) .lyrics-time", "0:00.50")
+    page.press(".lyrics-timing:nth-child(3) .lyrics-time", "Tab")
+    page.wait_for_selector(".lyrics-timing:nth-child(3).is-out-of-order")
+    page.click("[data-lyrics=save]")
+    page.wait_for_selector("[data-lyrics=status]:has-text('Line 3 starts at')")
+    assert "before line 2" in page.inner_text("[data-lyrics=status]")
+    assert not Lyrics.objects.filter(track=track).exists()
+
     # Fine-tune the second line by 0.1 s later, the third by typing.
     page.click(".lyrics-timing:nth-child(2) button[title='0.1 s later']")
     page.fill(".lyrics-timing:nth-child(3) .lyrics-time", "0:08.50")
