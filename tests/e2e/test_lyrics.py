@@ -272,4 +272,12 @@ def test_the_player_marks_the_line_that_plays_across_pages_and_after_a_transfer(
     marked_at = _marked_at(phone, 4)
     assert LINES[4]["start_ms"] / 1000 <= marked_at < LINES[4]["start_ms"] / 1000 + 0.25
     assert phone.evaluate("window.scPlayer.lyrics") == {"trackId": track.pk, "line": 4, "synced": True}
+
+    # The next track, which has none: the open panel follows and says so.
+    second = Track.objects.filter(album=album).order_by("track_number", "pk")[1]
+    phone.locator("#player-lyrics h2").focus()
+    phone.keyboard.press("Shift+ArrowRight")
+    phone.wait_for_function("(id) => window.scPlayer.lyrics.trackId === id", arg=second.pk)
+    phone.wait_for_selector("[data-player=lyrics-empty]:has-text('No lyrics for this track.')")
+    assert phone.locator("#player-lyrics .lyrics-line").count() == 0
     assert errors == []
