@@ -251,6 +251,11 @@ def test_the_player_marks_the_line_that_plays_across_pages_and_after_a_transfer(
     screenshot(laptop, "lyrics-panel")
     assert accessibility_violations(laptop) == ""
 
+    # A click on a line plays from its start.
+    laptop.click("#player-lyrics .lyrics-line >> nth=1")
+    laptop.wait_for_function("() => window.scPlayer.lyrics.line === 1")
+    assert laptop.evaluate(f"{AUDIO}.currentTime") >= LINES[1]["start_ms"] / 1000
+
     # Another page through htmx: the panel stays open and keeps following.
     laptop.click("[data-player=artist]")
     laptop.wait_for_url(f"{live_server.url}{reverse('browse:artist', args=[album.artist.slug])}")

@@ -6,10 +6,11 @@
  * every frame while the panel is open, scroll it into view and say it
  * politely when it changes; plain lyrics are shown as they are, and "No
  * lyrics" when the track has none. The panel sits outside the page content,
- * so page navigation leaves it alone.
+ * so page navigation leaves it alone. Clicking a synced line plays from it.
  */
 import { ui } from "./dom.js";
 import { togglePanel } from "./bar.js";
+import { seek } from "./controls.js";
 import { localProgress, serverProgress, state } from "./state.js";
 import { call } from "./sync.js";
 
@@ -130,6 +131,7 @@ function show(item, data) {
     lines.appendChild(li);
     if (data.synced && typeof line.start_ms === "number") {
       timed.push({ start: line.start_ms, node: li });
+      li.addEventListener("click", () => seek(line.start_ms)); // for the pointer; the keyboard seeks with the arrows
     }
   });
   credit.textContent = data.written_by ? "Written by " + data.written_by : "";
