@@ -49,10 +49,15 @@ def partition(apps, schema_editor):
         month = upper
     run(f"INSERT INTO {TABLE} SELECT * FROM {TABLE}_plain")
     run(f"DROP TABLE {TABLE}_plain")
+    _keys_and_indexes_add(run, constraints, primary_key="id, started_at")
+
+
+def _keys_and_indexes_add(run, constraints, *, primary_key):
+    """Put back the keys and indexes the table had, under their names, its primary key on ``primary_key``."""
     for name, constraint in constraints.items():
         columns = constraint["columns"]
         if constraint["primary_key"]:
-            run(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} PRIMARY KEY (id, started_at)")
+            run(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} PRIMARY KEY ({primary_key})")
         elif constraint["foreign_key"]:
             other, other_column = constraint["foreign_key"]
             run(
@@ -74,20 +79,7 @@ def unpartition(apps, schema_editor):
     run(f"CREATE TABLE {TABLE} (LIKE {TABLE}_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
     run(f"INSERT INTO {TABLE} SELECT * FROM {TABLE}_partitioned")
     run(f"DROP TABLE {TABLE}_partitioned CASCADE")
-    for name, constraint in constraints.items():
-        columns = constraint["columns"]
-        if constraint["primary_key"]:
-            run(f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} PRIMARY KEY (id)")
-        elif constraint["foreign_key"]:
-            other, other_column = constraint["foreign_key"]
-            run(
-                f"ALTER TABLE {TABLE} ADD CONSTRAINT {name} FOREIGN KEY ({columns[0]}) "
-                f"REFERENCES {other} ({other_column}) DEFERRABLE INITIALLY DEFERRED"
-            )
-        elif constraint["index"]:
-            orders = constraint.get("orders") or ["ASC"] * len(columns)
-            listed = ", ".join(f"{column} {order}" for column, order in zip(columns, orders, strict=True))
-            run(f"CREATE INDEX {name} ON {TABLE} ({listed})")
+    _keys_and_indexes_add(run, constraints, primary_key="id")
 
 
 class Migration(migrations.Migration):
