@@ -109,6 +109,7 @@ def test_the_figures_survive_a_redis_restart(client, owner, replayed):
     plays_flush()
     insights_rollup()
     before = _artist_api(owner, artist, "24h")
+    client.force_login(owner)
 
     assert services("stop", "redis").returncode == 0
     try:
