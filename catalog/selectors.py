@@ -106,3 +106,14 @@ def lyrics_draft_for(*, track_id: int, user: User) -> Lyrics | None:
     """The draft lyrics of a track of an artist ``user`` may edit."""
     editable = artists_editable_by(user).values("pk")
     return Lyrics.objects.filter(track_id=track_id, track__artist_id__in=editable, state=Lyrics.State.DRAFT).first()
+
+
+def track_waveform(*, track_id: int) -> list[int]:
+    """The peaks (0-255) the transcode stored for the track, or none before it has run.
+
+    They live on the track's media row, which the streaming app writes; it is
+    read through the relation's name, since the catalog imports nothing from
+    the floors above it.
+    """
+    peaks = Track.objects.filter(pk=track_id).values_list("media__waveform", flat=True).first()
+    return [int(p) for p in peaks if isinstance(p, int | float)] if isinstance(peaks, list) else []

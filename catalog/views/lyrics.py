@@ -12,20 +12,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from accounts.auth import AuthenticatedHttpRequest
-from catalog.models import Track
+from catalog.selectors import track_waveform
 from catalog.views.lookups import editable_track
 from catalog.views.rows import length
-
-
-def _waveform(track: Track) -> list[int]:
-    """The peaks (0-255) the transcode stored for the track, or none before it has run.
-
-    They live on the track's media row, which the streaming app writes; it is
-    read here through the relation's name, since the catalog imports nothing
-    from the floors above it.
-    """
-    peaks = Track.objects.filter(pk=track.pk).values_list("media__waveform", flat=True).first()
-    return [int(p) for p in peaks if isinstance(p, int | float)] if isinstance(peaks, list) else []
 
 
 @login_required
@@ -37,6 +26,6 @@ def track_lyrics(request: AuthenticatedHttpRequest, track_id: int) -> HttpRespon
         "artist": track.artist,
         "album": track.album,
         "duration": length(track.duration_ms),
-        "waveform": _waveform(track),
+        "waveform": track_waveform(track_id=track.pk),
     }
     return render(request, "catalog/lyrics_edit.html", context)

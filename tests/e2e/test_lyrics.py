@@ -10,6 +10,7 @@ from catalog.models import Lyrics, Track
 from catalog.services.lyrics import lyrics_publish, lyrics_save
 from tests.e2e.conftest import PASSWORD
 from tests.e2e.test_pages import accessibility_violations
+from tests.e2e.test_player import _sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,19 +25,6 @@ LINES = [
     {"start_ms": 9_000, "text": "Hold on to the northern sky"},
     {"start_ms": 13_000, "text": "Until the morning comes"},
 ]
-
-
-def _sign_in(context: Any, live_server: Any, user: Any, next_path: str) -> Any:
-    page = context.new_page()
-    page.on("console", lambda message: print(f"[{user.username} console.{message.type}] {message.text}"))
-    page.on("pageerror", lambda error: print(f"[{user.username} page error] {error}"))
-    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={next_path}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}{next_path}")
-    page.wait_for_function("() => window.scPlayer && !document.getElementById('player').hidden")
-    return page
 
 
 def _first_track(album: Any) -> Track:
