@@ -25,6 +25,9 @@ class TrackMedia(models.Model):
     true_peak_dbtp = models.FloatField()
     loudness_range_lu = models.FloatField()
     waveform = models.JSONField(default=list, help_text="peaks, 0-255")
+    # The preview visitors without an account hear, in ``preview_folder``; none until it is made.
+    preview_start_ms = models.PositiveIntegerField(null=True, blank=True)
+    preview_ms = models.PositiveIntegerField(null=True, blank=True, help_text="length of the preview; empty: none yet")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -36,6 +39,15 @@ class TrackMedia(models.Model):
     @property
     def folder(self) -> str:
         return f"renditions/{self.track_id}/{self.version}/"
+
+    @property
+    def preview_folder(self) -> str:
+        return preview_folder(track_id=self.track_id, version=self.version)
+
+
+def preview_folder(*, track_id: int, version: str) -> str:
+    """The folder of a version's preview, next to the version's own: a URL signed for it reaches nothing else."""
+    return f"renditions/{track_id}/{version}p/"
 
 
 class RenditionWrite(models.Model):

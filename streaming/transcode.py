@@ -57,6 +57,14 @@ FFMPEG_TIMEOUT_SECONDS = 15 * 60
 # floored to the same value so that every figure stays a finite number.
 LOUDNESS_FLOOR = -70.0
 
+# The preview a visitor without an account hears: an excerpt of the track, faded in and out,
+# at a low bitrate, in a folder of its own so that its signed URL reaches nothing else.
+PREVIEW_FILE = "preview.m4a"
+PREVIEW_BITRATE = 64  # kbit/s, AAC-LC stereo
+PREVIEW_FROM = 0.3  # where the excerpt starts, as a share of the track
+PREVIEW_FADE_IN_SECONDS = 1.0
+PREVIEW_FADE_OUT_SECONDS = 2.0
+
 _SUMMARY = re.compile(
     r"Integrated loudness:\s+I:\s+(?P<integrated>\S+) LUFS"
     r".*?Loudness range:\s+LRA:\s+(?P<range>\S+) LU"
@@ -111,6 +119,69 @@ class TranscodeResult:
     renditions: list[Rendition]
     hls_master: str  # relative to out_dir
     files: list[str]  # every file written, relative to out_dir
+
+
+@dataclass(frozen=True)
+class Preview:
+    path: str  # relative to the out_dir given
+    start_ms: int  # where in the track it starts
+    duration_ms: int
+
+
+def preview_window(duration_ms: int, *, seconds: float) -> tuple[int, int]:
+    """(start, length) in ms of a track's preview: ``seconds`` long from ``PREVIEW_FROM`` in, within the track.
+
+    A track no longer than the preview is previewed whole; one a little longer
+    starts earlier, so that the excerpt still ends before the track does.
+    """
+    length = min(round(seconds * 1000), duration_ms)
+    start = min(round(duration_ms * PREVIEW_FROM), duration_ms - length)
+    return max(start, 0), length
+
+
+def transcode_preview(
+    source: Path,
+    out_dir: Path,
+    *,
+    duration_ms: int,
+    seconds: float,
+    timeout_seconds: float = FFMPEG_TIMEOUT_SECONDS,
+) -> Preview:
+    """Make the preview of ``source`` (``duration_ms`` long) into ``out_dir/PREVIEW_FILE``: one short FFmpeg run."""
+    try:
+        info = audio_probe(source)
+    except AudioProbeError as exc:
+        raise TranscodeError(f"{source.name}: {exc}") from exc
+    start, length = preview_window(duration_ms, seconds=seconds)
+    if length <= 0:
+        raise TranscodeError(f"{source.name} has no audio to make a preview of.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stereo = "pan=stereo|c0=c0|c1=c0" if info.channels == 1 else "aformat=channel_layouts=stereo"
+    fade_in = min(PREVIEW_FADE_IN_SECONDS, length / 4000)
+    fade_out = min(PREVIEW_FADE_OUT_SECONDS, length / 4000)
+    filters = ",".join(
+        [
+            f"aresample={SAMPLE_RATE}",
+            stereo,
+            f"afade=t=in:st=0:d={fade_in:.3f}",
+            f"afade=t=out:st={length / 1000 - fade_out:.3f}:d={fade_out:.3f}",
+        ]
+    )
+    command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", "-loglevel", "level+info", "-y"]
+    command += ["-ss", f"{start / 1000:.3f}", "-t", f"{length / 1000:.3f}", "-i", f"file:{source.resolve()}"]
+    command += ["-map", "0:a:0", "-af", filters, "-map_metadata", "-1", "-map_chapters", "-1"]
+    command += ["-c:a", "aac", "-b:a", f"{PREVIEW_BITRATE}k", "-f", "ipod", "-movflags", "+faststart", PREVIEW_FILE]
+    run = _FFmpeg(command, cwd=out_dir, samples=False)
+    try:
+        try:
+            code, _output, log = run.finish(timeout=timeout_seconds)
+        except subprocess.TimeoutExpired as exc:
+            raise TranscodeError(f"Making the preview of {source.name} took too long and was stopped.") from exc
+        if code != 0 or not (out_dir / PREVIEW_FILE).is_file():
+            raise TranscodeError(f"FFmpeg could not make the preview of {source.name}: {_failure_reason(log)}")
+    finally:
+        run.stop()
+    return Preview(path=PREVIEW_FILE, start_ms=start, duration_ms=length)
 
 
 class _FFmpeg:
