@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from catalog.models import Track
+from catalog.models import Album, Track
 
 
 class TrackMedia(models.Model):
@@ -48,6 +48,29 @@ class TrackMedia(models.Model):
 def preview_folder(*, track_id: int, version: str) -> str:
     """The folder of a version's preview, next to the version's own: a URL signed for it reaches nothing else."""
     return f"renditions/{track_id}/{version}p/"
+
+
+class AlbumLoudness(models.Model):
+    """An album's loudness as one programme: its tracks in running order, measured as if played straight through.
+
+    What the player evens an album out by when it plays the album in order
+    (ReplayGain's album mode), so that a quiet song stays quieter than a loud
+    one. ``tracks_key`` names what was measured (each track and the version
+    of its renditions, in order): a measurement of the same programme again
+    changes nothing. See ``streaming/services/loudness.py``.
+    """
+
+    album = models.OneToOneField(Album, on_delete=models.CASCADE, primary_key=True, related_name="loudness")
+    loudness_lufs = models.FloatField(help_text="EBU R128 integrated loudness of the whole album")
+    true_peak_dbtp = models.FloatField(help_text="the highest true peak of any of its tracks")
+    tracks_key = models.CharField(max_length=64, help_text="digest of the tracks and versions measured, in order")
+    measured_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "album loudness"
+
+    def __str__(self) -> str:
+        return f"{self.loudness_lufs:.1f} LUFS, {self.true_peak_dbtp:.1f} dBTP"
 
 
 class RenditionWrite(models.Model):
