@@ -218,7 +218,10 @@ CELERY_TASK_TIME_LIMIT = 25 * 60
 CELERY_TASK_DEFAULT_QUEUE = "default"
 # Transcoding is long and CPU-bound: its own queue, so that its workers can be
 # sized apart and never hold up index updates or play counting.
-CELERY_TASK_ROUTES = {"streaming.tasks.track_transcode*": {"queue": "transcode"}}
+CELERY_TASK_ROUTES = {
+    "streaming.tasks.track_transcode*": {"queue": "transcode"},
+    "streaming.tasks.track_preview_make": {"queue": "transcode"},
+}
 # A task whose worker died unacknowledged is handed out again after this long; it must
 # outlast the longest task, or a slow one would run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -345,6 +348,8 @@ if STREAM_SIGNING == "cloudfront" and not (CLOUDFRONT_KEY_PAIR_ID and CLOUDFRONT
     )
 # How long a stream URL stays valid beyond the track's own length.
 STREAM_URL_TTL = env.int("STREAM_URL_TTL", default=10 * 60)
+# How long the preview of a track is that visitors without an account hear (made at transcode).
+PREVIEW_SECONDS = env.float("PREVIEW_SECONDS", default=30.0)
 # A play counts (history, play counts, charts) once this much of it was heard.
 PLAY_COUNT_THRESHOLD_MS = env.int("PLAY_COUNT_THRESHOLD_MS", default=30_000)
 
@@ -391,6 +396,8 @@ REST_FRAMEWORK = {
         "anon": env("API_THROTTLE_ANON", default="300/minute"),
         "user": env("API_THROTTLE_USER", default="1200/minute"),
         "auth": env("API_THROTTLE_AUTH", default="20/minute"),
+        # Preview grants, for visitors without an account, by address (docs/player.md).
+        "preview": env("API_THROTTLE_PREVIEW", default="60/minute"),
     },
 }
 SPECTACULAR_SETTINGS = {
