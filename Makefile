@@ -36,11 +36,12 @@ test: $(VENV)/.installed-dev
 
 # The same suite against the real services started by `make services-up`, in two processes
 # too: each has its own test database, Redis database, search indices and bucket folder
-# (tests/conftest.py). The tests marked faults stop a service, which would break the
-# other process's tests, so they run after, alone.
+# (tests/conftest.py). A browser test runs once: in the embedded default, or here when it is
+# marked services too. The tests marked faults stop a service, which would break the other
+# process's tests, so they run after, alone.
 test-services: $(VENV)/.installed-dev
 	set -a && . scripts/services.env && set +a && \
-	    $(BIN)/pytest -m "not faults" -n 2 $(PYTEST_ARGS) && \
+	    $(BIN)/pytest -m "not faults and (not e2e or services)" -n 2 $(PYTEST_ARGS) && \
 	    $(BIN)/pytest -m faults $(PYTEST_ARGS)
 
 services-up: $(VENV)/.installed-dev

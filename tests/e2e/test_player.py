@@ -40,6 +40,7 @@ def _tracks(album) -> list[int]:
     return list(Track.objects.filter(album=album).order_by("track_number", "pk").values_list("pk", flat=True))
 
 
+@pytest.mark.services  # runs once, with the real services (Makefile: test-services)
 def test_search_open_an_album_play_and_keep_playing_across_three_pages(
     browser, live_server, album, listener, screenshot
 ):
@@ -124,6 +125,7 @@ def test_a_track_queued_next_plays_on_skip_through_hls_js(browser, live_server, 
     context.close()
 
 
+@pytest.mark.services  # runs once, with the real services (Makefile: test-services)
 def test_transfer_moves_playback_to_the_second_device(browser, live_server, album, listener, screenshot):
     album_path = reverse("browse:album", args=[album.pk])
     laptop = _sign_in(browser.new_context(viewport={"width": 1280, "height": 800}), live_server, listener, album_path)

@@ -45,6 +45,7 @@ def like_aurora(album, artist, owner, long_audio):
     return Track.objects.get(pk=track.pk)
 
 
+@pytest.mark.services  # runs once, with the real services (Makefile: test-services)
 def test_after_the_last_track_autoplay_plays_on_and_every_device_sees_it(
     browser, live_server, album, like_aurora, listener, screenshot
 ):
@@ -102,6 +103,7 @@ def test_a_song_radio_starts_from_a_track_rows_menu_and_an_album_radio_from_its_
     screenshot(page, "album-radio")
 
 
+@pytest.mark.services  # runs once, with the real services (Makefile: test-services)
 def test_the_home_pages_shelves_arrive_after_it_and_the_page_goes_on_working(
     browser, live_server, album, like_aurora, listener
 ):
