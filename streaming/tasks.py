@@ -19,6 +19,22 @@ def track_transcode(track_id: int, force: bool = False) -> None:
         track_transcode_overran(track_id=track_id)  # a retry would take as long: say so on the track
 
 
+@shared_task(acks_late=True, autoretry_for=RETRYABLE, retry_backoff=10, retry_backoff_max=600, max_retries=5)
+def track_preview_make(track_id: int) -> None:
+    """Make the preview of a playable track that has none (the transcode queue; idempotent)."""
+    from streaming.services.renditions import track_preview_make as make
+
+    make(track_id=track_id)
+
+
+@shared_task
+def previews_backfill() -> int:
+    """Queue the preview of every playable track without one (idempotent)."""
+    from streaming.services.renditions import previews_backfill as backfill
+
+    return backfill()
+
+
 @shared_task
 def tracks_processing_resume() -> int:
     """Queue again the transcodes of tracks left processing: never queued, or out of retries (periodic)."""

@@ -1,9 +1,10 @@
 from django.urls import path
 
-from streaming.api import player, views
+from streaming.api import player, previews, views
 
 urlpatterns = [
     path("tracks/<int:pk>/stream/", views.StreamView.as_view(), name="track-stream"),
+    path("tracks/<int:pk>/preview/", previews.PreviewView.as_view(), name="track-preview"),
     path("me/player/", player.PlayerView.as_view(), name="player"),
     path("me/player/play/", player.PlayView.as_view(), name="player-play"),
     path("me/player/pause/", player.PauseView.as_view(), name="player-pause"),

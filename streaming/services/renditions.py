@@ -40,7 +40,7 @@ from catalog.models import Track
 from catalog.services.tracks import track_inspect, track_mark_failed, track_mark_ready
 from core.outbox import task_enqueue
 from streaming import tasks
-from streaming.models import RenditionWrite, TrackMedia
+from streaming.models import RenditionWrite, TrackMedia, preview_folder
 from streaming.names import hls_master_name
 from streaming.storage import folder_delete, renditions_storage
 from streaming.transcode import (
@@ -50,6 +50,7 @@ from streaming.transcode import (
     TranscodeResult,
     TranscodeRun,
     hls_master_merge,
+    transcode_preview,
     transcode_rungs,
 )
 
@@ -205,7 +206,7 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
                         return None
                     switched = True
                 rest = run.rest()  # FFmpeg has gone on with the other rungs meanwhile
-            return _rest_publish(
+            media = _rest_publish(
                 track_id=track_id,
                 version=version,
                 out_dir=out_dir,
@@ -214,6 +215,9 @@ def track_transcode(*, track_id: int, force: bool = False) -> TrackMedia | None:
                 ready=ready,
                 result=None if switched else first,
             )
+            if media is not None:
+                media = _preview_publish(media=media, source=source, out_dir=Path(workdir) / "preview") or media
+            return media
         except Exception as exc:
             if not switched:
                 _folder_forget(track_id, version)  # never pointed to; the retry writes a new one
@@ -309,6 +313,9 @@ def _switch(*, track_id: int, version: str, result: TranscodeResult, bitrates: l
             "true_peak_dbtp": result.loudness.true_peak_dbtp,
             "loudness_range_lu": result.loudness.range_lu,
             "waveform": result.peaks,
+            # The preview belongs to a version: the new one has none until it is made.
+            "preview_start_ms": None,
+            "preview_ms": None,
         },
     )
     if old and old != version:
@@ -376,8 +383,9 @@ def renditions_delete(*, track_id: int, version: str) -> None:
 
 
 def _folder_forget(track_id: int, version: str) -> None:
-    """Delete the folder's files, then the note that it was being written (so a failure here is retried)."""
+    """Delete the folder's files and its preview's, then the note that it was being written (retried on failure)."""
     folder_delete(f"renditions/{track_id}/{version}/")
+    folder_delete(preview_folder(track_id=track_id, version=version))
     RenditionWrite.objects.filter(track_id=track_id, version=version).delete()
 
 
@@ -397,3 +405,56 @@ def renditions_sweep(*, now: datetime | None = None) -> int:
         _folder_forget(track_id, version)
         swept += 1
     return swept
+
+
+def _preview_publish(*, media: TrackMedia, source: Path, out_dir: Path) -> TrackMedia | None:
+    """Make the preview of ``media``'s version from ``source``, upload it, then note it on the track's media.
+
+    None when the track plays from another version by now (what was written is
+    deleted with that version's folder). A preview FFmpeg cannot make is
+    logged, not a failure of the track: listeners play the track all the same.
+    """
+    try:
+        preview = transcode_preview(source, out_dir, duration_ms=media.duration_ms, seconds=settings.PREVIEW_SECONDS)
+    except TranscodeError as exc:
+        logger.warning("No preview for track %s: %s", media.track_id, exc)
+        return None
+    _upload(out_dir, preview_folder(track_id=media.track_id, version=media.version), [preview.path], replace=True)
+    with transaction.atomic():
+        current = TrackMedia.objects.select_for_update().filter(track_id=media.track_id).first()
+        if current is None or current.version != media.version:
+            return None
+        current.preview_start_ms, current.preview_ms = preview.start_ms, preview.duration_ms
+        current.save(update_fields=["preview_start_ms", "preview_ms"])
+    return current
+
+
+def track_preview_make(*, track_id: int) -> TrackMedia | None:
+    """Make the preview of a playable track that has none (idempotent: one that has one is left as it is).
+
+    Made from the original when it is kept, else from the best rendition up.
+    """
+    media = TrackMedia.objects.filter(track_id=track_id).select_related("track").first()
+    if media is None or media.preview_ms is not None:
+        return media
+    track = media.track
+    with tempfile.TemporaryDirectory(prefix="preview-") as workdir:
+        source = Path(workdir) / "source"
+        name = track.original.name if track.original else f"{media.folder}aac_{max(media.bitrates)}.m4a"
+        opener = default_storage.open if track.original else renditions_storage().open
+        try:
+            with opener(name, "rb") as original, source.open("wb") as copy:
+                shutil.copyfileobj(original, copy, length=1024 * 1024)
+        except FileNotFoundError:
+            logger.warning("No preview for track %s: %s is missing from storage.", track_id, name)
+            return media
+        return _preview_publish(media=media, source=source, out_dir=Path(workdir) / "out") or media
+
+
+def previews_backfill(*, limit: int | None = None) -> int:
+    """Queue the preview of every playable track without one; how many (idempotent: each skips a track that has one)."""
+    missing = TrackMedia.objects.filter(preview_ms__isnull=True, track__status=Track.Status.READY).order_by("track_id")
+    track_ids = list(missing.values_list("track_id", flat=True)[:limit])
+    for track_id in track_ids:
+        tasks.track_preview_make.delay(track_id)
+    return len(track_ids)
