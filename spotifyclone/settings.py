@@ -221,6 +221,7 @@ CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {
     "streaming.tasks.track_transcode*": {"queue": "transcode"},
     "streaming.tasks.track_preview_make": {"queue": "transcode"},
+    "streaming.tasks.album_loudness_measure": {"queue": "transcode"},
 }
 # A task whose worker died unacknowledged is handed out again after this long; it must
 # outlast the longest task, or a slow one would run twice at once.

@@ -47,6 +47,8 @@ class StreamGrant:
     duration_ms: int
     loudness_lufs: float
     true_peak_dbtp: float
+    album_loudness_lufs: float | None
+    album_true_peak_dbtp: float | None
     edge: str
     play_token: str
 
@@ -63,7 +65,15 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
     if info is None:
         track = (
             Track.objects.filter(pk=track_id)
-            .values("status", "explicit", "album__status", "duration_ms", "artist_id")
+            .values(
+                "status",
+                "explicit",
+                "album__status",
+                "duration_ms",
+                "artist_id",
+                "album__loudness__loudness_lufs",
+                "album__loudness__true_peak_dbtp",
+            )
             .first()
         )
         if track is None:
@@ -84,6 +94,9 @@ def _stream_info(track_id: int) -> dict[str, Any] | None:
                 "duration_ms": media.duration_ms,
                 "loudness_lufs": media.loudness_lufs,
                 "true_peak_dbtp": media.true_peak_dbtp,
+                # The album's as one programme (streaming/services/loudness.py), once it is measured.
+                "album_loudness_lufs": track["album__loudness__loudness_lufs"],
+                "album_true_peak_dbtp": track["album__loudness__true_peak_dbtp"],
             },
         }
         hot_set(key, info, MEDIA_CACHE_SECONDS)
@@ -183,6 +196,8 @@ def stream_grant(
         duration_ms=media["duration_ms"],
         loudness_lufs=media["loudness_lufs"],
         true_peak_dbtp=media["true_peak_dbtp"],
+        album_loudness_lufs=media.get("album_loudness_lufs"),
+        album_true_peak_dbtp=media.get("album_true_peak_dbtp"),
         edge=region,
         play_token=play_receipt_sign(
             user_id=user.pk, track_id=track_id, country=country, private=profile.private_session

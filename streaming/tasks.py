@@ -98,3 +98,11 @@ def play_partitions_ahead() -> list[str]:
     from streaming.services.partitions import play_partitions_ahead as ahead
 
     return ahead()
+
+
+@shared_task(acks_late=True, autoretry_for=RETRYABLE, retry_backoff=10, retry_backoff_max=600, max_retries=5)
+def album_loudness_measure(album_id: int) -> None:
+    """Measure a published album's loudness as one programme, unless measured as it is (the transcode queue)."""
+    from streaming.services.loudness import album_loudness_measure as measure
+
+    measure(album_id=album_id)

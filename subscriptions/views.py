@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -35,5 +36,5 @@ def trial_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         ends_at = cast(datetime, trial.ends_at)  # a trial always has an end (a database constraint)
         until = date_format(timezone.localtime(ends_at), "j F Y")
-        messages.success(request, f"Your free trial of Premium has started. It runs until {until}.")
+        messages.success(request, _("Your free trial of Premium has started. It runs until %(until)s.") % {"until": until})
     return redirect("subscriptions:premium")

@@ -5,6 +5,7 @@ from typing import cast
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
@@ -24,9 +25,9 @@ def connect(request: HttpRequest) -> HttpResponse:
     fields = []
     if secrets is not None:
         fields = [
-            {"id": "server", "label": "Server address", "value": server},
-            {"id": "username", "label": "Username", "value": secrets.username},
-            {"id": "password", "label": "Password", "value": secrets.password},
-            {"id": "api-key", "label": "API key", "value": secrets.api_key, "note": "(for apps that ask for one)"},
+            {"id": "server", "label": _("Server address"), "value": server},
+            {"id": "username", "label": _("Username"), "value": secrets.username},
+            {"id": "password", "label": _("Password"), "value": secrets.password},
+            {"id": "api-key", "label": _("API key"), "value": secrets.api_key, "note": _("(for apps that ask for one)")},
         ]
     return render(request, "subsonic/connect.html", {"server": server, "secrets": secrets, "fields": fields})

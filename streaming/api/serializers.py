@@ -18,7 +18,20 @@ class StreamSerializer(serializers.Serializer):
     bitrates = serializers.ListField(child=serializers.IntegerField(), help_text="kbit/s you may stream.")
     duration_ms = serializers.IntegerField()
     loudness_lufs = serializers.FloatField(help_text="EBU R128 integrated loudness, to normalise playback.")
-    true_peak_dbtp = serializers.FloatField()
+    true_peak_dbtp = serializers.FloatField(
+        help_text="The track's highest true (inter-sample) peak, dBTP: how far it may be turned up without clipping."
+    )
+    album_loudness_lufs = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "EBU R128 integrated loudness of the track's album played in order as one programme, to normalise "
+            "an album played in order as a whole (ReplayGain's album mode); null until it is measured, or "
+            "for a track on no album."
+        ),
+    )
+    album_true_peak_dbtp = serializers.FloatField(
+        allow_null=True, help_text="The highest true peak of the album's tracks, dBTP; null as album_loudness_lufs."
+    )
     edge = serializers.CharField(help_text="The region of the edge chosen for you.")
     play_token = serializers.CharField(
         help_text="A signed receipt of this grant, good for one play: send it with every report of that play."
