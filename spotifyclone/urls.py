@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from spotifyclone import views
+from spotifyclone import i18n, views
 from subsonic import pages as subsonic_pages
 
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     # Early: URLs are tried in order, and the API's are the most requested (a stream grant per track).
     path("api/v1/", include("spotifyclone.api.urls")),
     path("accounts/", include("accounts.urls")),
+    # The language switch (docs/i18n.md) and the strings of static/js in one language.
+    path("i18n/language/", i18n.language_set, name="set-language"),
+    path("jsi18n/<str:language>/", i18n.javascript_catalog, name="javascript-catalog"),
     path("", include("subscriptions.urls")),
     path("studio/", include("catalog.urls")),
     path("studio/", include("insights.urls")),

@@ -25,7 +25,12 @@ export function csrfToken(form) {
  * A request that never reaches the server rejects, as fetch does.
  */
 export async function request(method, url, options = {}) {
-  const headers = { Accept: "application/json", "X-CSRFToken": csrfToken(options.form) };
+  // The API answers (its error messages) in the page's language, which may be the profile's rather than the browser's.
+  const headers = {
+    Accept: "application/json",
+    "Accept-Language": document.documentElement.lang || "en",
+    "X-CSRFToken": csrfToken(options.form),
+  };
   let body = options.body;
   if (body === undefined) {
     headers["Content-Type"] = "application/json";

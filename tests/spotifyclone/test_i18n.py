@@ -1,0 +1,91 @@
+"""The site's language: the listener's profile, the browser's Accept-Language, the switch, the JavaScript catalogue."""
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from tests.accounts.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _listener(language: str) -> User:
+    user = UserFactory()
+    user.profile.language = language
+    user.profile.save(update_fields=["language"])
+    return user
+
+
+def test_only_the_languages_shipped_complete_are_offered() -> None:
+    assert [code for code, _ in settings.LANGUAGES] == ["en", "fr"]
+    from accounts.models import Profile
+
+    assert [code for code, _ in Profile._meta.get_field("language").choices] == ["en", "fr"]
+
+
+def test_a_listener_is_answered_in_the_language_of_their_profile_whatever_the_browser_says(client: Client) -> None:
+    client.force_login(_listener("fr"))
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "fr"
+    assert b'<html lang="fr">' in response.content
+    assert b"/jsi18n/fr/?v=" in response.content
+
+
+def test_a_visitor_is_answered_in_the_language_their_browser_asks_for(client: Client) -> None:
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")
+    assert response["Content-Language"] == "fr"
+    assert b'<html lang="fr">' in response.content
+    # A language the site is not shipped in falls back to English.
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="de").headers["Content-Language"] == "en"
+
+
+def test_the_profile_language_costs_no_query_of_its_own(client: Client) -> None:
+    listener = _listener("en")
+    client.force_login(listener)
+    client.get("/")  # warm
+    with CaptureQueriesContext(connection) as english:
+        client.get("/")
+    listener.profile.language = "fr"
+    listener.profile.save(update_fields=["language"])
+    with CaptureQueriesContext(connection) as french:
+        assert client.get("/")["Content-Language"] == "fr"
+    assert len(french) == len(english)
+
+
+def test_the_switch_sets_a_visitors_language_and_goes_back_where_they_were(client: Client) -> None:
+    response = client.post("/i18n/language/", {"language": "fr"}, HTTP_REFERER="http://testserver/genres/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("/genres/")
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "fr"
+
+
+def test_the_switch_saves_a_signed_in_listeners_choice_in_their_profile(client: Client) -> None:
+    listener = _listener("en")
+    client.force_login(listener)
+    client.post("/i18n/language/", {"language": "fr", "next": "/"})
+    listener.profile.refresh_from_db()
+    assert listener.profile.language == "fr"
+    client.post("/i18n/language/", {"language": "de", "next": "/"})  # not shipped: nothing changes
+    listener.profile.refresh_from_db()
+    assert listener.profile.language == "fr"
+
+
+def test_every_page_offers_the_switch(client: Client) -> None:
+    body = client.get("/").content.decode()
+    assert 'action="/i18n/language/"' in body
+    assert '<option value="fr" lang="fr">Français</option>' in body
+
+
+def test_the_javascript_catalogue_is_a_cacheable_script_per_language(client: Client, settings: Any) -> None:
+    response = client.get("/jsi18n/fr/?v=1")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert "max-age=31536000" in response["Cache-Control"]
+    assert "public" in response["Cache-Control"]
+    assert b"django.gettext" in response.content or b"gettext" in response.content
+    assert client.get("/jsi18n/de/").status_code == 404
