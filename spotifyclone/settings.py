@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     "renditions-sweep": {"task": "streaming.tasks.renditions_sweep", "schedule": timedelta(hours=1)},
     "tracks-processing-resume": {"task": "streaming.tasks.tracks_processing_resume", "schedule": timedelta(minutes=30)},
     "plays-flush": {"task": "streaming.tasks.plays_flush", "schedule": timedelta(seconds=5)},
+    "devices-sweep": {"task": "streaming.tasks.devices_sweep", "schedule": timedelta(hours=1)},
     "play-partitions-ahead": {"task": "streaming.tasks.play_partitions_ahead", "schedule": timedelta(hours=12)},
     "recommendations-compute": {
         "task": "recommendations.tasks.recommendations_compute",

@@ -127,7 +127,12 @@ class Play(models.Model):
 
 
 class Device(models.Model):
-    """A browser or client a listener plays on. Its id is made by the client and kept there."""
+    """A browser or client a listener plays on. Its id is made by the client and kept there.
+
+    ``last_seen`` moves while the device asks for the playback state; one not
+    seen for a few minutes is gone from the list, and one gone for a month is
+    deleted (``streaming/services/player.py``, devices).
+    """
 
     class Type(models.TextChoices):
         COMPUTER = "computer", "Computer"
@@ -140,6 +145,9 @@ class Device(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
     device_id = models.CharField(max_length=64, help_text="Made by the client, unique among the listener's devices.")
     name = models.CharField(max_length=100)
+    named_by_listener = models.BooleanField(
+        default=False, help_text="The listener chose the name: the device's own default no longer replaces it."
+    )
     type = models.CharField(max_length=16, choices=Type.choices, default=Type.COMPUTER)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField()

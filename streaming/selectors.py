@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -205,10 +205,16 @@ def stream_grant(
     )
 
 
+# A play the listener's history shows: heard past the count's threshold (30 s), or to the track's
+# end, however short the track. The play count, streams and royalties keep the threshold alone
+# (``Play.counted``); a play stopped before both is a skip and shows nowhere.
+HEARD = Q(counted=True) | Q(ended=True)
+
+
 def play_history(*, user: User) -> QuerySet[Play]:
-    """What ``user`` listened to, newest first (only plays that counted)."""
+    """What ``user`` listened to, newest first: plays that counted, and tracks heard to their end."""
     return (
-        Play.objects.filter(user_id=user.pk, counted=True)
+        Play.objects.filter(HEARD, user_id=user.pk)
         .select_related("track", "track__artist", "track__album")
         .order_by("-started_at")
     )

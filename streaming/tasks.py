@@ -106,3 +106,11 @@ def album_loudness_measure(album_id: int) -> None:
     from streaming.services.loudness import album_loudness_measure as measure
 
     measure(album_id=album_id)
+
+
+@shared_task
+def devices_sweep() -> dict[str, int]:
+    """Let go of playback left on devices that have gone, and delete devices gone for a month (periodic)."""
+    from streaming.services.player import devices_sweep as sweep
+
+    return sweep()

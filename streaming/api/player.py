@@ -266,7 +266,12 @@ class QueueView(PlayerCommand):
 
 
 class DevicesView(APIView):
-    """Your devices (GET), or this one added or renamed (POST)."""
+    """Your devices there now (GET), or this one added or seen again (POST).
+
+    A device is listed while it asks for the playback state, and gone from the
+    list a few minutes after it stopped (its tab closed); playback left on it
+    is let go of, paused where it was.
+    """
 
     oauth_scopes = {"GET": "user-read-playback-state", "POST": "streaming"}
 
@@ -274,9 +279,11 @@ class DevicesView(APIView):
 
     @extend_schema(responses=s.DeviceListSerializer, summary="List your devices")
     def get(self, request: Request) -> Response:
-        return Response({"devices": player_devices(user=cast(User, request.user))})
+        user = cast(User, request.user)
+        player.player_release_gone(user_id=user.pk)
+        return Response({"devices": player_devices(user=user)})
 
-    @extend_schema(request=s.DeviceSerializer, responses=s.DeviceSerializer, summary="Add or rename a device")
+    @extend_schema(request=s.DeviceSerializer, responses=s.DeviceSerializer, summary="Add a device, or see it again")
     def post(self, request: Request) -> Response:
         body = s.DeviceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -284,4 +291,28 @@ class DevicesView(APIView):
         device = player.device_register(
             user=cast(User, request.user), device_id=data["id"], name=data["name"], type=data["type"]
         )
+        return Response({"id": device.device_id, "name": device.name, "type": device.type})
+
+
+class DeviceView(APIView):
+    """One of your devices: give it a name of your choosing (PATCH)."""
+
+    oauth_scopes = {"PATCH": "user-modify-playback-state"}
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        request=s.DeviceRenameSerializer,
+        responses={200: s.DeviceSerializer, 404: OpenApiResponse(description="No such device of yours.")},
+        summary="Rename a device",
+    )
+    def patch(self, request: Request, device_id: str) -> Response:
+        body = s.DeviceRenameSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            device = player.device_rename(
+                user=cast(User, request.user), device_id=device_id, name=body.validated_data["name"]
+            )
+        except PlayerError as error:
+            raise _api_error(error) from None
         return Response({"id": device.device_id, "name": device.name, "type": device.type})

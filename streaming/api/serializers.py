@@ -95,8 +95,21 @@ def device_id_field(**kwargs: object) -> serializers.RegexField:
 
 class DeviceSerializer(serializers.Serializer):
     id = device_id_field()
-    name = serializers.CharField(max_length=100, help_text='What the listener sees, e.g. "Chrome on Linux".')
+    name = serializers.CharField(
+        max_length=100,
+        help_text=(
+            'The device\'s own default name, e.g. "Chrome on Linux": given a number when another of your devices '
+            "there now has it, and kept in place of a name you chose."
+        ),
+    )
     type = serializers.ChoiceField(choices=Device.Type.choices, default=Device.Type.COMPUTER)
+
+
+class DeviceRenameSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=100,
+        help_text="The name the listener gives the device; the device's own default no longer replaces it.",
+    )
 
 
 class DeviceListItemSerializer(serializers.Serializer):
@@ -104,7 +117,9 @@ class DeviceListItemSerializer(serializers.Serializer):
     name = serializers.CharField()
     type = serializers.CharField()
     is_active = serializers.BooleanField(help_text="Playback is on this device.")
-    is_online = serializers.BooleanField(help_text="It asked for the state in the last few minutes.")
+    is_online = serializers.BooleanField(
+        help_text="It asked for the state in the last few minutes: always true, as only such devices are listed."
+    )
     last_seen = serializers.DateTimeField()
 
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/player/state/", player.StateReportView.as_view(), name="player-state"),
     path("me/player/queue/", player.QueueView.as_view(), name="player-queue"),
     path("me/player/devices/", player.DevicesView.as_view(), name="player-devices"),
+    path("me/player/devices/<str:device_id>/", player.DeviceView.as_view(), name="player-device"),
     path("me/player/plays/", views.PlayReportView.as_view(), name="player-plays"),
     path("me/player/recently-played/", views.RecentlyPlayedView.as_view(), name="player-recently-played"),
 ]

@@ -7,6 +7,7 @@ device (pause, play elsewhere, skip) are nothing but changes of this state:
 the device acts on them when it sees the new version.
 """
 
+import datetime as dt
 import random
 from typing import Any
 
@@ -21,11 +22,14 @@ from catalog.models import Track
 from streaming import autoplay
 from streaming.models import Device, PlaybackState
 from streaming.playback import play_order, snapshot_build, snapshot_key, snapshot_store
+from streaming.selectors import devices_present_since
 
 QUEUE_LIMIT = 500
 CONTEXT_LIMIT = 2000
 PREVIOUS_RESTARTS_AFTER_MS = 3000
 SEEN_EVERY_SECONDS = 60
+NAME_LENGTH = 100
+DEVICE_FORGOTTEN_DAYS = 30
 
 
 class PlayerError(Exception):
@@ -66,18 +70,108 @@ class NothingToPlayError(PlayerError):
 
 
 def device_register(*, user: User, device_id: str, name: str, type: str = Device.Type.COMPUTER) -> Device:
-    """Add the device, or rename it; either way it was seen just now."""
-    device, _ = Device.objects.update_or_create(
-        user=user, device_id=device_id, defaults={"name": name, "type": type, "last_seen": timezone.now()}
-    )
+    """Add the device, or update it; either way it was seen just now.
+
+    ``name`` is the device's own default ("Chrome on Linux"). It is made
+    distinct from the names of the listener's other devices there now ("Chrome
+    on Linux 2"), and does not replace a name the listener chose
+    (``device_rename``). A playback left on a device that has gone is let go
+    first, so that a new session is not offered one nobody can hear.
+    """
+    player_release_gone(user_id=user.pk)
+    with transaction.atomic():
+        device = Device.objects.select_for_update().filter(user_id=user.pk, device_id=device_id).first()
+        now = timezone.now()
+        if device is None or not device.named_by_listener:
+            name = _distinct_name(user_id=user.pk, device_id=device_id, name=name)
+        else:
+            name = device.name
+        device, _ = Device.objects.update_or_create(
+            user=user, device_id=device_id, defaults={"name": name, "type": type, "last_seen": now}
+        )
     cache.set(_seen_key(user.pk, device_id), 1, SEEN_EVERY_SECONDS)
     return device
 
 
+def _distinct_name(*, user_id: int, device_id: str, name: str) -> str:
+    """``name``, or ``name 2``, ``name 3``…: the first that none of the listener's other devices there now has."""
+    taken = set(
+        Device.objects.filter(user_id=user_id, last_seen__gte=devices_present_since())
+        .exclude(device_id=device_id)
+        .values_list("name", flat=True)
+    )
+    base = name.strip()[: NAME_LENGTH - 4] or "Web player"
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base} {number}" in taken:
+        number += 1
+    return f"{base} {number}"
+
+
+@transaction.atomic
+def device_rename(*, user: User, device_id: str, name: str) -> Device:
+    """The listener names one of their devices; the devices showing it as the one playing learn the new name."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Give the device a name."}, code="blank")
+    device = _device(user=user, device_id=device_id)
+    device.name = name[:NAME_LENGTH]
+    device.named_by_listener = True
+    device.save(update_fields=["name", "named_by_listener"])
+    states = PlaybackState.objects.select_related("track").select_for_update(of=("self",))
+    state = states.filter(user_id=user.pk, device_id=device.pk).first()
+    if state is not None:
+        state.device = device
+        _save(state)  # the snapshot names the active device
+    return device
+
+
 def device_seen(*, user_id: int, device_id: str) -> None:
-    """Note that a device asked for the state; written at most once a minute per device."""
+    """Note that a device asked for the state; written at most once a minute per device.
+
+    Then, as often, look whether playback is on a device that has gone, and let it go.
+    """
     if cache.add(_seen_key(user_id, device_id), 1, SEEN_EVERY_SECONDS):
         Device.objects.filter(user_id=user_id, device_id=device_id).update(last_seen=timezone.now())
+        player_release_gone(user_id=user_id)
+
+
+@transaction.atomic
+def player_release_gone(*, user_id: int) -> dict[str, Any] | None:
+    """Let go of playback left on a device not seen for a while (its tab closed, its laptop asleep).
+
+    The state keeps its track and its place, paused, on no device: every
+    device shows it paused, offers nobody to take it from, and plays it from
+    there when the listener presses play. The place is the one last reported
+    (every few seconds while it played). ``None`` when there was nothing to do.
+    """
+    state = (
+        PlaybackState.objects.select_related("device", "track")
+        .select_for_update(of=("self",))
+        .filter(user_id=user_id, device__last_seen__lt=devices_present_since())
+        .first()
+    )
+    if state is None:
+        return None
+    state.device = None
+    state.is_playing = False
+    state.reported_at = timezone.now()
+    return _save(state)
+
+
+def devices_sweep() -> dict[str, int]:
+    """Let go of playback on every device that has gone, and delete the devices gone for a month (periodic).
+
+    Idempotent: a second run finds nothing more to do.
+    """
+    gone = list(
+        PlaybackState.objects.filter(device__last_seen__lt=devices_present_since()).values_list("user_id", flat=True)
+    )
+    released = sum(player_release_gone(user_id=user_id) is not None for user_id in gone)
+    forgotten_before = timezone.now() - dt.timedelta(days=DEVICE_FORGOTTEN_DAYS)
+    deleted, _ = Device.objects.filter(last_seen__lt=forgotten_before).delete()
+    return {"released": released, "deleted": deleted}
 
 
 def _seen_key(user_id: int, device_id: str) -> str:
