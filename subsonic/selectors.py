@@ -17,6 +17,7 @@ from catalog.models import Album, Artist, Genre, Lyrics, Track
 from playlists.access import playlists_listed_for, playlists_visible_to
 from playlists.models import FollowedArtist, LikedTrack, Playlist, PlaylistFollow, SavedAlbum
 from streaming.models import Play, PlaybackState
+from streaming.selectors import HEARD
 from subsonic import secrets
 from subsonic.models import Rating, SubsonicCredential
 
@@ -89,7 +90,7 @@ def genres_counted() -> QuerySet[Genre]:
 
 
 def albums_recently_played(*, user: User) -> QuerySet[Album]:
-    last = Play.objects.filter(user_id=user.pk, counted=True, track__album_id__isnull=False)
+    last = Play.objects.filter(HEARD, user_id=user.pk, track__album_id__isnull=False)  # as the history shows
     return albums_published().filter(tracks__plays__in=last).annotate(last_played=Max("tracks__plays__started_at"))
 
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from catalog.models import Track
 from catalog.services.albums import album_artwork_set, album_create, album_publish, album_tracks_add
 from catalog.services.tracks import track_upload
+from streaming import playlog
 from streaming.models import Play
 from streaming.services import plays
 from streaming.services.plays import play_report_accept, plays_flush
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.django_db
 PLAYS = "/api/v1/me/player/plays/"
 HISTORY = "/api/v1/me/player/recently-played/"
 SONG_MS = 240_000  # the generated audio lasts two seconds; a report is checked against the track's duration
+SHORT_MS = 22_000
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +32,14 @@ def _embedded_edge(settings):
 def song(published_track) -> Track:
     """A published track as long as a song."""
     Track.objects.filter(pk=published_track.pk).update(duration_ms=SONG_MS)
+    published_track.refresh_from_db()
+    return published_track
+
+
+@pytest.fixture
+def short_song(published_track) -> Track:
+    """A published track shorter than the 30 s a play needs to count."""
+    Track.objects.filter(pk=published_track.pk).update(duration_ms=SHORT_MS)
     published_track.refresh_from_db()
     return published_track
 
@@ -125,6 +135,51 @@ def test_a_play_behind_a_grant_counts_once_and_shows_in_history(song, clock, dja
     assert _counts(song) == (1, 1)
     history = api.get(HISTORY).json()["results"]
     assert [(item["track"]["title"], item["ms_played"]) for item in history] == [("Polar Night", 31_000)]
+
+
+@pytest.mark.parametrize("path", ["as configured", "no redis"])
+def test_a_short_track_heard_to_its_end_is_history_but_no_stream(
+    short_song, clock, client, django_capture_on_commit_callbacks, monkeypatch, path
+):
+    if path == "no redis":  # the database path, whatever the mode: the embedded default, or Redis down
+        monkeypatch.setattr(plays, "redis_client", lambda: None)
+    listener = UserFactory()
+    api = _api(listener)
+    token = _play_token(api, short_song)
+    clock.advance(ms=15_000)
+    _report(api, django_capture_on_commit_callbacks, short_song, 15_000, token)
+    clock.advance(ms=SHORT_MS - 15_000)
+    _report(api, django_capture_on_commit_callbacks, short_song, SHORT_MS, token, ended=True)
+    skipped = _play_token(api, short_song)  # heard again, stopped before its end and before 30 s: a skip
+    clock.advance(ms=10_000)
+    _report(api, django_capture_on_commit_callbacks, short_song, 10_000, skipped)
+
+    history = api.get(HISTORY).json()["results"]
+    assert [(item["track"]["title"], item["ms_played"]) for item in history] == [("Polar Night", SHORT_MS)]
+    client.force_login(listener)
+    recent = client.get("/library/recent/").content.decode()
+    assert "Polar Night" in recent
+    assert "What you listen to shows here" not in recent
+    assert _counts(short_song) == (0, 2)  # the play count keeps its 30 s rule
+    assert sorted(Play.objects.values_list("ended", "counted")) == [(False, False), (True, False)]
+    live = playlog.live_figures(kind="track", ids=[short_song.pk])
+    assert live is None or live[short_song.pk].streams == 0
+
+
+@pytest.mark.services
+def test_a_short_track_heard_to_its_end_waits_in_the_play_log_then_shows_in_history(short_song, clock):
+    listener = UserFactory()
+    api = _api(listener)
+    token = _play_token(api, short_song)
+    clock.advance(ms=SHORT_MS)
+
+    play_report_accept(user=listener, track_id=short_song.pk, ms_played=SHORT_MS, ended=True, play_token=token)
+
+    assert not Play.objects.exists()  # in the play log, not yet in the database
+    assert plays_flush() == 1
+    assert [item["ms_played"] for item in api.get(HISTORY).json()["results"]] == [SHORT_MS]
+    assert playlog.live_figures(kind="track", ids=[short_song.pk])[short_song.pk].streams == 0
+    assert _counts(short_song) == (0, 1)
 
 
 def test_one_grant_reported_many_times_counts_one_play(song, clock, django_capture_on_commit_callbacks):
