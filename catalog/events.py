@@ -8,6 +8,8 @@ apps that listen subscribe in their ``AppConfig.ready``:
 - ``TrackDeleting``: streaming queues the deletion of the track's renditions.
   Announced just before the row goes, so a handler can still read what hangs
   on it.
+- ``AlbumProgrammeChanged``: streaming queues the measurement of the album's
+  loudness as one programme.
 - ``CatalogRowsChanged``: search queues the update of the rows' entries. For
   the bulk writes (``QuerySet.update``, ``bulk_update``) that send no model
   signals; a plain ``save()`` or ``delete()`` reaches search through its
@@ -41,6 +43,13 @@ class TrackDeleting(Event):
     """The track is about to be deleted, in this transaction; its row and what hangs on it are still there."""
 
     track_id: int
+
+
+@dataclass(frozen=True)
+class AlbumProgrammeChanged(Event):
+    """The album was published, or which tracks it has or their running order changed."""
+
+    album_id: int
 
 
 @dataclass(frozen=True)

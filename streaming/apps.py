@@ -5,6 +5,9 @@ class StreamingConfig(AppConfig):
     name = "streaming"
 
     def ready(self) -> None:
+        from core.demo import demo_seeder_add
         from streaming import subscribers
+        from streaming.services.loudness import seed_demo_album_loudness
 
         subscribers.subscribe_all()
+        demo_seeder_add(seed_demo_album_loudness)

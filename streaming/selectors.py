@@ -223,24 +223,32 @@ def play_history(*, user: User) -> QuerySet[Play]:
 # Playback across devices
 
 DEVICES_SHOWN = 20
-DEVICE_ONLINE_SECONDS = 180
+# A device asks for the state every second while its page is visible, every ten seconds while hidden (about
+# once a minute once the browser throttles a long-hidden tab), and its ``last_seen`` is written at most once
+# a minute (``SEEN_EVERY_SECONDS``): a device that is there is never older than about two minutes. Past this
+# it is gone: off the list, and no longer the one playback is on.
+DEVICE_ONLINE_SECONDS = 150
+
+
+def devices_present_since() -> dt.datetime:
+    """The moment a device must have been seen since to count as there."""
+    return timezone.now() - dt.timedelta(seconds=DEVICE_ONLINE_SECONDS)
 
 
 def player_devices(*, user: User) -> list[dict[str, Any]]:
-    """The listener's devices, last seen first, with which one plays and which are there now."""
+    """The listener's devices that are there now, last seen first, with the one playback is on."""
     active = PlaybackState.objects.filter(user_id=user.pk).values_list("device_id", flat=True).first()
-    online_since = timezone.now() - dt.timedelta(seconds=DEVICE_ONLINE_SECONDS)
-    devices = Device.objects.filter(user_id=user.pk).order_by("-last_seen")[:DEVICES_SHOWN]
+    devices = Device.objects.filter(user_id=user.pk, last_seen__gte=devices_present_since()).order_by("-last_seen")
     return [
         {
             "id": device.device_id,
             "name": device.name,
             "type": device.type,
             "is_active": device.pk == active,
-            "is_online": device.last_seen >= online_since,
+            "is_online": True,
             "last_seen": device.last_seen,
         }
-        for device in devices
+        for device in devices[:DEVICES_SHOWN]
     ]
 
 

@@ -13,12 +13,19 @@ from typing import Any
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from catalog.events import CatalogRowsChanged, TrackDeleting, TrackReprocessRequested, TrackUploaded
+from catalog.events import (
+    AlbumProgrammeChanged,
+    CatalogRowsChanged,
+    TrackDeleting,
+    TrackReprocessRequested,
+    TrackUploaded,
+)
 from catalog.models import Album, Track
 from core.events import subscribe
 from core.hotcache import hot_forget
 from streaming.models import TrackMedia
 from streaming.names import stream_info_key
+from streaming.services.loudness import album_loudness_measure_later
 from streaming.services.renditions import renditions_delete_later, track_transcode_later
 
 
@@ -32,6 +39,25 @@ def transcode_again(event: TrackReprocessRequested) -> None:
 
 def renditions_of_deleted(event: TrackDeleting) -> None:
     renditions_delete_later(track_id=event.track_id)
+
+
+def album_loudness_of_programme(event: AlbumProgrammeChanged) -> None:
+    album_loudness_measure_later(album_id=event.album_id)
+
+
+def _album_loudness_of_track(track_id: int) -> None:
+    """The published album the track is on is measured again (its programme changes with the track)."""
+    album_id = (
+        Track.objects.filter(pk=track_id, album__status=Album.Status.PUBLISHED)
+        .values_list("album_id", flat=True)
+        .first()
+    )
+    if album_id is not None:
+        album_loudness_measure_later(album_id=album_id)
+
+
+def album_loudness_of_deleted(event: TrackDeleting) -> None:
+    _album_loudness_of_track(event.track_id)
 
 
 def _stream_info_forget(track_ids: Iterable[int]) -> None:
@@ -59,11 +85,19 @@ def _media_changed(sender: Any, instance: TrackMedia, **kwargs: Any) -> None:
     _stream_info_forget([instance.track_id])
 
 
+def _media_switched(sender: Any, instance: TrackMedia, update_fields: Any = None, **kwargs: Any) -> None:
+    if update_fields is None or "version" in update_fields:  # new renditions, not more rungs of the same
+        _album_loudness_of_track(instance.track_id)
+
+
 def subscribe_all() -> None:
     subscribe(TrackUploaded, transcode_uploaded)
     subscribe(TrackReprocessRequested, transcode_again)
     subscribe(TrackDeleting, renditions_of_deleted)
     subscribe(CatalogRowsChanged, stream_info_of_rows)
+    subscribe(AlbumProgrammeChanged, album_loudness_of_programme)
+    subscribe(TrackDeleting, album_loudness_of_deleted)
+    post_save.connect(_media_switched, sender=TrackMedia, dispatch_uid="streaming_album_loudness_media")
     for signal in (post_save, post_delete):
         signal.connect(_track_changed, sender=Track, dispatch_uid=f"streaming_stream_info_track_{signal is post_save}")
         signal.connect(

@@ -14,7 +14,7 @@ from accounts.models import User
 from catalog import tasks
 from catalog.access import require_edit
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
-from catalog.events import CatalogRowsChanged
+from catalog.events import AlbumProgrammeChanged, CatalogRowsChanged
 from catalog.models import Album, Genre, Track
 from catalog.services.artists import genres_get_or_create, unique_slug
 from core.events import announce
@@ -105,6 +105,7 @@ def album_tracks_add(*, album: Album, by: User, track_ids: Sequence[int], disc_n
     missing = [pk for pk in track_ids if pk not in tracks]
     if missing:
         raise ValidationError(f"These tracks are not this artist's: {', '.join(map(str, missing))}.", code="not_found")
+    left = {t.album_id for t in tracks.values() if t.album_id is not None and t.album_id != album.pk}
     last = album.tracks.filter(disc_number=disc_number).aggregate(last=Max("track_number"))["last"] or 0
     added = []
     for offset, pk in enumerate(dict.fromkeys(track_ids), start=1):
@@ -115,6 +116,8 @@ def album_tracks_add(*, album: Album, by: User, track_ids: Sequence[int], disc_n
     Track.objects.filter(pk__in=tracks).update(track_number=None)
     Track.objects.bulk_update(added, ["album", "disc_number", "track_number"])
     announce(CatalogRowsChanged(kind="track", ids=tuple(tracks)))
+    for album_id in sorted({album.pk, *left}):
+        announce(AlbumProgrammeChanged(album_id=album_id))
     return added
 
 
@@ -128,6 +131,7 @@ def album_track_remove(*, album: Album, by: User, track_id: int) -> None:
         raise ValidationError("That track is not on this album.", code="not_found")
     _renumber(album)
     announce(CatalogRowsChanged(kind="track", ids=(track_id,)))
+    announce(AlbumProgrammeChanged(album_id=album.pk))
 
 
 def _renumber(album: Album) -> None:
@@ -169,6 +173,7 @@ def album_tracks_reorder(*, album: Album, by: User, order: Sequence[tuple[int, i
     positions = [(t.disc_number, n) for t, n in zip(ordered, _numbers(ordered), strict=True)]
     _write_positions(ordered, positions)
     announce(CatalogRowsChanged(kind="album", ids=(album.pk,)))  # the album page shows the new order
+    announce(AlbumProgrammeChanged(album_id=album.pk))
     return ordered
 
 
@@ -217,6 +222,7 @@ def _publish(album: Album) -> Album:
     album.published_at = album.published_at or timezone.now()
     album.release_date = album.release_date or timezone.localdate()
     album.save(update_fields=["status", "release_at", "published_at", "release_date", "updated_at"])
+    announce(AlbumProgrammeChanged(album_id=album.pk))
     return album
 
 
