@@ -8,7 +8,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test test-services services-up services-down services-status serve-services serve-services-start \
-	serve-services-stop serve-services-status lint format bench bench-load fuzz e2e-deps clean
+	serve-services-stop serve-services-status lint format bench bench-load fuzz e2e-deps clean \
+	messages messages-compile messages-check
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 run: $(VENV)/.installed
+	$(BIN)/python manage.py messages_compile
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -30,6 +32,7 @@ run: $(VENV)/.installed
 # The embedded default: no service variables, whatever the shell has set. Two
 # processes: each has its own in-memory database, cache and media folder.
 test: $(VENV)/.installed-dev
+	$(BIN)/python manage.py messages_compile
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u STORAGE_BACKEND -u AWS_STORAGE_BUCKET_NAME \
 	    -u SEARCH_BACKEND -u OPENSEARCH_URL -u EDGE_URLS -u EDGE_SIGNING_KEY \
 	    $(BIN)/pytest -m "not services" -n 2 $(PYTEST_ARGS)
@@ -40,6 +43,7 @@ test: $(VENV)/.installed-dev
 # marked services too. The tests marked faults stop a service, which would break the other
 # process's tests, so they run after, alone.
 test-services: $(VENV)/.installed-dev
+	$(BIN)/python manage.py messages_compile
 	set -a && . scripts/services.env && set +a && \
 	    $(BIN)/pytest -m "not faults and (not e2e or services)" -n 2 $(PYTEST_ARGS) && \
 	    $(BIN)/pytest -m faults $(PYTEST_ARGS)
@@ -75,6 +79,19 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports --no-logo
+
+# Translations (docs/i18n.md). `messages`: add the strings marked in the code to locale/*/LC_MESSAGES/*.po
+# (GNU gettext's xgettext and msgmerge, through Django's makemessages); translate the new ones, then
+# `messages-check`, which fails on any marked string missing, untranslated or fuzzy, in a copy of the tree.
+# `messages-compile`: the .mo files Django reads, in Python (no gettext needed); run, test and serve do it.
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py messages_update
+
+messages-compile: $(VENV)/.installed
+	$(BIN)/python manage.py messages_compile
+
+messages-check: $(VENV)/.installed
+	$(BIN)/python manage.py messages_check
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

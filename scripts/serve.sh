@@ -100,6 +100,8 @@ collect_static() {
 prepare() {
   bash scripts/services.sh status >/dev/null || die "a service is down: run \`make services-up\` first"
   collect_static
+  say "messages_compile"
+  "$BIN/python" manage.py messages_compile
   say "migrate"
   "$BIN/python" manage.py migrate --noinput --verbosity 1
   say "search_bootstrap"

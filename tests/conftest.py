@@ -18,6 +18,7 @@ from catalog.services.artists import artist_create
 from catalog.synth import audio_synthesise
 from core.counters import rate_tallies_forget
 from core.hotcache import hot_forget_here
+from core.translations import catalogues_compile
 from search.backends import search_backends_forget
 from spotifyclone.celery import app as celery_app
 from tests.accounts.factories import UserFactory
@@ -53,6 +54,9 @@ def _redis_database_of_this_run() -> None:
 
 
 _redis_database_of_this_run()
+# The translations as the site reads them: a catalogue changed since it was last compiled is compiled
+# again (`make test` does it too; a run of pytest alone must not test yesterday's French).
+catalogues_compile()
 
 
 @pytest.fixture(scope="session", autouse=True)
