@@ -1,5 +1,6 @@
 """An album's page: details, artwork, tracks and their running order, publishing and scheduling."""
 
+from collections.abc import Callable
 from itertools import groupby
 from typing import Any
 
@@ -12,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -20,7 +23,7 @@ from catalog.forms import AlbumForm, ImageForm, ScheduleForm, TrackMoveForm, Tra
 from catalog.models import Album
 from catalog.services import albums as album_services
 from catalog.views.lookups import addable_tracks, album_tracks, editable_album
-from catalog.views.refusals import form_refused
+from catalog.views.refusals import form_focused, form_refused
 from catalog.views.rows import track_rows
 from core.errors import refused
 
@@ -40,6 +43,8 @@ def _album_page(request: AuthenticatedHttpRequest, album: Album, **forms: Form) 
     tracks = list(album_tracks(request, album))
     addable = addable_tracks(request, album)
     discs = [(disc, track_rows(rows)) for disc, rows in groupby(tracks, key=lambda t: t.disc_number)]
+    for form in forms.values():
+        form_focused(form)
     context = {
         "album": album,
         "artist": album.artist,
@@ -56,12 +61,12 @@ def _album_page(request: AuthenticatedHttpRequest, album: Album, **forms: Form) 
     return render(request, "catalog/album_edit.html", context)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def album_edit(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse:
-    album = editable_album(request, album_id)
-    if request.method != "POST":
-        return _album_page(request, album)
+# The page's forms all post to the page itself (a hidden ``form`` names which one), so that a refused
+# form comes back at the album's own address, which can be reloaded. Their former addresses still take
+# a POST, and lead a GET (a reload, the back button, a bookmark) to the page.
+
+
+def _details_post(request: AuthenticatedHttpRequest, album: Album) -> HttpResponse:
     form = AlbumForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -71,16 +76,13 @@ def album_edit(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse
         except ValidationError as exc:
             form_refused(form, exc)
         else:
-            messages.success(request, f"“{album.title}” is saved.")
+            messages.success(request, _("“%(title)s” is saved.") % {"title": album.title})
             return redirect("studio:album", album_id=album.pk)
     album.refresh_from_db()
     return _album_page(request, album, form=form)
 
 
-@login_required
-@require_POST
-def album_artwork(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse:
-    album = editable_album(request, album_id)
+def _artwork_post(request: AuthenticatedHttpRequest, album: Album) -> HttpResponse:
     form = ImageForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -88,30 +90,90 @@ def album_artwork(request: AuthenticatedHttpRequest, album_id: int) -> HttpRespo
         except ArtworkError as exc:
             form.add_error("image", str(exc))
         else:
-            messages.success(request, "The artwork is saved.")
+            messages.success(request, _("The artwork is saved."))
             return redirect("studio:album", album_id=album.pk)
+    album.refresh_from_db()  # the refused artwork's name may be left on the instance: show what is stored
     return _album_page(request, album, image_form=form)
 
 
-@login_required
-@require_POST
-def album_tracks_add(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse:
-    album = editable_album(request, album_id)
+def _tracks_add_post(request: AuthenticatedHttpRequest, album: Album) -> HttpResponse:
     form = TracksAddForm(request.POST, addable=addable_tracks(request, album))
-    if not form.is_valid():
-        return _album_page(request, album, add_form=form)
-    try:
-        added = album_services.album_tracks_add(
-            album=album,
-            by=request.user,
-            track_ids=[t.pk for t in form.cleaned_data["tracks"]],
-            disc_number=form.cleaned_data["disc_number"],
-        )
-    except ValidationError as exc:
-        refused(request, exc)
-    else:
-        messages.success(request, f"{len(added)} track{'' if len(added) == 1 else 's'} added.")
-    return redirect(reverse("studio:album", kwargs={"album_id": album.pk}) + "#tracks")
+    if form.is_valid():
+        try:
+            added = album_services.album_tracks_add(
+                album=album,
+                by=request.user,
+                track_ids=[t.pk for t in form.cleaned_data["tracks"]],
+                disc_number=form.cleaned_data["disc_number"],
+            )
+        except ValidationError as exc:
+            form_refused(form, exc)
+        else:
+            count = len(added)
+            messages.success(
+                request, ngettext("%(count)d track added.", "%(count)d tracks added.", count) % {"count": count}
+            )
+            return redirect(reverse("studio:album", kwargs={"album_id": album.pk}) + "#tracks")
+    return _album_page(request, album, add_form=form)
+
+
+def _schedule_post(request: AuthenticatedHttpRequest, album: Album) -> HttpResponse:
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            album = album_services.album_schedule(
+                album=album, by=request.user, release_at=form.cleaned_data["release_at"]
+            )
+        except ValidationError as exc:
+            form.add_error("release_at", exc)  # every refusal is about the release time
+        else:
+            when = date_format(timezone.localtime(album.release_at), "DATETIME_FORMAT")
+            zone = timezone.get_current_timezone_name()
+            messages.success(
+                request,
+                _("“%(title)s” comes out on %(when)s (%(zone)s).") % {"title": album.title, "when": when, "zone": zone},
+            )
+            return redirect("studio:album", album_id=album.pk)
+    album.refresh_from_db()
+    return _album_page(request, album, schedule_form=form)
+
+
+PAGE_FORMS = {
+    "details": _details_post,
+    "artwork": _artwork_post,
+    "tracks": _tracks_add_post,
+    "schedule": _schedule_post,
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_edit(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse:
+    album = editable_album(request, album_id)
+    if request.method != "POST":
+        return _album_page(request, album)
+    handle = PAGE_FORMS.get(request.POST.get("form", ""), _details_post)
+    return handle(request, album)
+
+
+def _former_address(form: str) -> Callable[..., HttpResponse]:
+    """The view at a form's former address: a POST is that form's, a GET goes to the album's page."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def view(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse:
+        album = editable_album(request, album_id)
+        if request.method != "POST":
+            return redirect("studio:album", album_id=album.pk)
+        return PAGE_FORMS[form](request, album)
+
+    view.__name__ = f"album_{form}"
+    return view
+
+
+album_artwork = _former_address("artwork")
+album_tracks_add = _former_address("tracks")
+album_schedule = _former_address("schedule")
 
 
 @login_required
@@ -123,7 +185,7 @@ def album_track_remove(request: AuthenticatedHttpRequest, album_id: int, track_i
     except ValidationError as exc:
         refused(request, exc)
     else:
-        messages.success(request, "The track is off the album; it stays among your uploads.")
+        messages.success(request, _("The track is off the album; it stays among your uploads."))
     return redirect(reverse("studio:album", kwargs={"album_id": album.pk}) + "#tracks")
 
 
@@ -134,7 +196,7 @@ def album_track_move(request: AuthenticatedHttpRequest, album_id: int) -> HttpRe
     album = editable_album(request, album_id)
     form = TrackMoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "That track is not on this album.")
+        messages.error(request, _("That track is not on this album."))
     else:
         try:
             album_services.album_track_move(
@@ -157,7 +219,7 @@ def album_publish(request: AuthenticatedHttpRequest, album_id: int) -> HttpRespo
     except ValidationError as exc:
         refused(request, exc)
     else:
-        messages.success(request, f"“{album.title}” is published.")
+        messages.success(request, _("“%(title)s” is published.") % {"title": album.title})
     return redirect("studio:album", album_id=album.pk)
 
 
@@ -170,24 +232,7 @@ def album_unpublish(request: AuthenticatedHttpRequest, album_id: int) -> HttpRes
     except ValidationError as exc:
         refused(request, exc)
     else:
-        messages.success(request, f"“{album.title}” is unpublished: listeners no longer see it.")
-    return redirect("studio:album", album_id=album.pk)
-
-
-@login_required
-@require_POST
-def album_schedule(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse:
-    album = editable_album(request, album_id)
-    form = ScheduleForm(request.POST)
-    if not form.is_valid():
-        return _album_page(request, album, schedule_form=form)
-    try:
-        album = album_services.album_schedule(album=album, by=request.user, release_at=form.cleaned_data["release_at"])
-    except ValidationError as exc:
-        refused(request, exc)
-    else:
-        when = date_format(timezone.localtime(album.release_at), "DATETIME_FORMAT")
-        messages.success(request, f"“{album.title}” comes out on {when} ({timezone.get_current_timezone_name()}).")
+        messages.success(request, _("“%(title)s” is unpublished: listeners no longer see it.") % {"title": album.title})
     return redirect("studio:album", album_id=album.pk)
 
 
@@ -197,5 +242,5 @@ def album_delete(request: AuthenticatedHttpRequest, album_id: int) -> HttpRespon
     album = editable_album(request, album_id)
     artist = album.artist
     album_services.album_delete(album=album, by=request.user)
-    messages.success(request, f"“{album.title}” is deleted; its tracks stay among your uploads.")
+    messages.success(request, _("“%(title)s” is deleted; its tracks stay among your uploads.") % {"title": album.title})
     return redirect("studio:artist", slug=artist.slug)

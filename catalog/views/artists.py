@@ -7,7 +7,8 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from accounts.auth import AuthenticatedHttpRequest
 from catalog import access, selectors
@@ -17,7 +18,7 @@ from catalog.models import Artist
 from catalog.services import albums as album_services
 from catalog.services import artists as artist_services
 from catalog.views.lookups import editable_artist
-from catalog.views.refusals import form_refused
+from catalog.views.refusals import form_focused, form_refused
 from catalog.views.rows import track_rows
 
 UPLOADS_PER_PAGE = 50
@@ -53,6 +54,8 @@ def studio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
 def _dashboard(request: AuthenticatedHttpRequest, artist: Artist, **forms: Form) -> HttpResponse:
     albums = selectors.album_list_editable(user=request.user).filter(artist_id=artist.pk).order_by("-created_at", "-id")
     uploads = selectors.upload_list(user=request.user).filter(artist_id=artist.pk)
+    for form in forms.values():
+        form_focused(form)
     page = Paginator(uploads, UPLOADS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "artist": artist,
@@ -70,9 +73,12 @@ def _dashboard(request: AuthenticatedHttpRequest, artist: Artist, **forms: Form)
 @login_required
 @require_http_methods(["GET", "POST"])
 def artist_dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The dashboard, and its two forms, which post to it: the artist page and (``form=album``) a new album."""
     artist = editable_artist(request, slug)
     if request.method != "POST":
         return _dashboard(request, artist)
+    if request.POST.get("form") == "album":
+        return _album_create_post(request, artist)
     form = ArtistEditForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -86,16 +92,13 @@ def artist_dashboard(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         except ValidationError as exc:
             form_refused(form, exc)
         else:
-            messages.success(request, "The artist page is saved.")
+            messages.success(request, _("The artist page is saved."))
             return redirect("studio:artist", slug=artist.slug)
     artist.refresh_from_db()  # a refused change may have been half-applied in memory: show what is stored
     return _dashboard(request, artist, edit_form=form)
 
 
-@login_required
-@require_POST
-def album_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    artist = editable_artist(request, slug)
+def _album_create_post(request: AuthenticatedHttpRequest, artist: Artist) -> HttpResponse:
     form = AlbumForm(request.POST)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -105,6 +108,19 @@ def album_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form_refused(form, exc)
         else:
-            messages.success(request, f"“{album.title}” is a draft: add its tracks and artwork, then publish it.")
+            messages.success(
+                request,
+                _("“%(title)s” is a draft: add its tracks and artwork, then publish it.") % {"title": album.title},
+            )
             return redirect("studio:album", album_id=album.pk)
     return _dashboard(request, artist, album_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def album_create(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The new album form's former address: a POST still makes the album, a GET goes to the dashboard."""
+    artist = editable_artist(request, slug)
+    if request.method != "POST":
+        return redirect("studio:artist", slug=artist.slug)
+    return _album_create_post(request, artist)

@@ -16,20 +16,30 @@ from catalog.models import Artist, ArtistInvitation, ArtistMembership
 from catalog.services import artists as artist_services
 from catalog.services import invitations as invitation_services
 from catalog.views.lookups import editable_artist
-from catalog.views.refusals import form_refused
+from catalog.views.refusals import form_focused, form_refused
 from core.errors import refused
 
 
-def _members_page(request: AuthenticatedHttpRequest, artist: Artist, add_form: Form | None = None) -> HttpResponse:
-    members = list(selectors.artist_members(artist_id=artist.pk))
+def _members_page(
+    request: AuthenticatedHttpRequest,
+    artist: Artist,
+    add_form: Form | None = None,
+    transfer_form: Form | None = None,
+    members: list[ArtistMembership] | None = None,
+) -> HttpResponse:
+    if members is None:
+        members = list(selectors.artist_members(artist_id=artist.pk))
     mine = next((m for m in members if m.user_id == request.user.pk), None)
+    for form in (add_form, transfer_form):
+        if form is not None:
+            form_focused(form)
     context = {
         "artist": artist,
         "members": members,
         "me": mine,
         "can_manage": access.artist_can_manage(artist_id=artist.pk, user=request.user),
         "add_form": add_form or MemberAddForm(),
-        "transfer_form": OwnershipTransferForm(members=members, me=request.user),
+        "transfer_form": transfer_form or _transfer_form(request, members),
         "roles": ArtistMembership.Role.choices,
     }
     if context["can_manage"]:
@@ -37,12 +47,22 @@ def _members_page(request: AuthenticatedHttpRequest, artist: Artist, add_form: F
     return render(request, "catalog/artist_members.html", context)
 
 
+def _transfer_form(
+    request: AuthenticatedHttpRequest, members: list[ArtistMembership], data: object = None
+) -> OwnershipTransferForm:
+    # Its own ids: the invitation form above has a "user" field too.
+    return OwnershipTransferForm(data, members=members, me=request.user, auto_id="transfer_%s")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def artist_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The members page, and its forms, which post to it: an invitation and (``form=transfer``) ownership."""
     artist = editable_artist(request, slug)
     if request.method != "POST":
         return _members_page(request, artist)
+    if request.POST.get("form") == "transfer":
+        return _ownership_transfer_post(request, artist)
     form = MemberAddForm(request.POST)
     if not form.is_valid():
         return _members_page(request, artist, add_form=form)
@@ -125,20 +145,29 @@ def member_remove(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
     return redirect("studio:members", slug=artist.slug)
 
 
-@login_required
-@require_POST
-def ownership_transfer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    artist = editable_artist(request, slug)
+def _ownership_transfer_post(request: AuthenticatedHttpRequest, artist: Artist) -> HttpResponse:
     members = list(selectors.artist_members(artist_id=artist.pk))
-    form = OwnershipTransferForm(request.POST, members=members, me=request.user)
-    if not form.is_valid():
-        messages.error(request, "Choose one of the other members as the new owner.")
+    form = _transfer_form(request, members, request.POST)
+    if form.is_valid():
+        to = form.cleaned_data["user"]
+        try:
+            artist_services.artist_ownership_transfer(artist=artist, by=request.user, to=to)
+        except ValidationError as exc:
+            form_refused(form, exc)
+        except PermissionDenied as exc:
+            refused(request, exc)
+            return redirect("studio:members", slug=artist.slug)
+        else:
+            messages.success(request, f"{to.public_name} now owns {artist.name}; you stay on as an editor.")
+            return redirect("studio:members", slug=artist.slug)
+    return _members_page(request, artist, transfer_form=form, members=members)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ownership_transfer(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """The transfer form's former address: a POST still transfers, a GET goes to the members page."""
+    artist = editable_artist(request, slug)
+    if request.method != "POST":
         return redirect("studio:members", slug=artist.slug)
-    to = form.cleaned_data["user"]
-    try:
-        artist_services.artist_ownership_transfer(artist=artist, by=request.user, to=to)
-    except (ValidationError, PermissionDenied) as exc:
-        refused(request, exc)
-    else:
-        messages.success(request, f"{to.public_name} now owns {artist.name}; you stay on as an editor.")
-    return redirect("studio:members", slug=artist.slug)
+    return _ownership_transfer_post(request, artist)
