@@ -477,3 +477,21 @@ def test_a_player_on_another_origin_may_fetch_and_read_ranges(folder, region):
     # Exactly one of each: the origin's own CORS headers must not come through as well.
     assert ranged.headers.get_all("Access-Control-Allow-Origin") == ["*"]
     assert ranged.headers.get_all("Access-Control-Expose-Headers") == ["Content-Length, Content-Range"]
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_an_audio_element_marked_crossorigin_may_read_the_progressive_file_it_seeks_in(folder, region):
+    # The web player routes the element through Web Audio (its loudness gain), which is silent
+    # unless every answer, from the origin or the cache, allows the site's origin to read it.
+    url = folder.url(region, "aac_160.m4a")
+    media = {"Origin": "http://127.0.0.1:8000", "Range": "bytes=0-"}
+
+    first = fetch(url, headers=media)
+    cached = fetch_cached(url, headers={**media, "Range": f"bytes={SLICE}-{SLICE + 99}"})
+
+    assert (first.status, first.body) == (206, TRACK)
+    assert (cached.status, cached.header("X-Cache-Status"), cached.body) == (206, "HIT", TRACK[SLICE : SLICE + 100])
+    for reply in (first, cached):
+        assert reply.headers.get_all("Access-Control-Allow-Origin") == ["*"]
+        assert reply.header("Access-Control-Expose-Headers") == "Content-Length, Content-Range"
+        assert reply.header("Access-Control-Allow-Credentials") is None  # the element sends no cookies

@@ -420,3 +420,23 @@ def test_a_track_left_processing_is_queued_again_and_becomes_ready(
     assert track.status == Track.Status.READY
     assert TrackMedia.objects.filter(track=track).exists()
     assert tracks_processing_resume(now=later) == 0
+
+
+def test_the_embedded_edge_lets_a_crossorigin_audio_element_read_what_it_seeks(published_track, client):
+    # The web player's element is marked crossorigin="anonymous" (its loudness gain goes through Web Audio):
+    # every answer must allow the site to read it, a part of the file as much as the preflight.
+    grant = api_for(_listener()).get(f"/api/v1/tracks/{published_track.pk}/stream/").json()
+    origin = {"Origin": "http://testserver"}
+
+    ranged = _fetch(client, grant["url"], Range="bytes=100-199", **origin)
+    whole = _fetch(client, grant["url"], **origin)
+    preflight = client.options(urlsplit(grant["url"]).path, HTTP_ORIGIN="http://testserver")
+
+    assert ranged.status_code == 206
+    assert len(_body(ranged)) == 100
+    assert whole.status_code == 200
+    for response in (ranged, whole, preflight):
+        assert response["Access-Control-Allow-Origin"] == "*"
+        assert not response.has_header("Access-Control-Allow-Credentials")
+    assert ranged["Access-Control-Expose-Headers"] == "Content-Length, Content-Range"
+    assert preflight["Access-Control-Allow-Headers"] == "Range"
