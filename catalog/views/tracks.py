@@ -56,8 +56,21 @@ def track_edit(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse
         "album": track.album,
         "duration": length(track.duration_ms),
         "form": form,
+        "waveform": waveform_path(selectors.track_waveform(track_id=track.pk)),
     }
     return render(request, "catalog/track_edit.html", context)
+
+
+WAVE_HEIGHT = 64
+
+
+def waveform_path(peaks: list[int]) -> str:
+    """An SVG path of the peaks as bars, one unit wide each, centred in a box ``len(peaks)`` by ``WAVE_HEIGHT``."""
+    bars = []
+    for x, peak in enumerate(peaks):
+        height = max(1.0, min(peak, 255) / 255 * (WAVE_HEIGHT - 4))
+        bars.append(f"M{x} {(WAVE_HEIGHT - height) / 2:.1f}h.8v{height:.1f}h-.8z")
+    return "".join(bars)
 
 
 @login_required

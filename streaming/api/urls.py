@@ -1,9 +1,10 @@
 from django.urls import path
 
-from streaming.api import player, previews, views
+from streaming.api import player, previews, views, waveforms
 
 urlpatterns = [
     path("tracks/<int:pk>/stream/", views.StreamView.as_view(), name="track-stream"),
+    path("tracks/<int:pk>/waveform/", waveforms.WaveformView.as_view(), name="track-waveform"),
     path("tracks/<int:pk>/preview/", previews.PreviewView.as_view(), name="track-preview"),
     path("me/player/", player.PlayerView.as_view(), name="player"),
     path("me/player/play/", player.PlayView.as_view(), name="player-play"),
