@@ -4,11 +4,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Period:
     key: str
-    label: str
+    label: str | Promise  # translated when shown
+    short: str | Promise  # the label in the period menu, where "Last" goes without saying
     days: int  # 0: the last 24 hours, live
 
     @property
@@ -17,10 +21,10 @@ class Period:
 
 
 PERIODS = {
-    "24h": Period("24h", "Last 24 hours", 0),
-    "7d": Period("7d", "Last 7 days", 7),
-    "28d": Period("28d", "Last 28 days", 28),
-    "365d": Period("365d", "Last 12 months", 365),
+    "24h": Period("24h", _("Last 24 hours"), _("24 hours"), 0),
+    "7d": Period("7d", _("Last 7 days"), _("7 days"), 7),
+    "28d": Period("28d", _("Last 28 days"), _("28 days"), 28),
+    "365d": Period("365d", _("Last 12 months"), _("12 months"), 365),
 }
 DEFAULT_PERIOD = "28d"
 LIVE_HOURS = 24

@@ -19,6 +19,8 @@ from typing import Any, Literal
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncHour
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django_countries import countries as country_names
 
 from catalog.models import Album, Track
@@ -230,7 +232,7 @@ def _shares(counts: dict[str, int], labels: dict[str, str], limit: int | None = 
     return [
         Share(
             key=key,
-            label=labels.get(key) or key or "Unknown",
+            label=labels.get(key) or key or gettext("Unknown"),
             streams=n,
             percent=round(100 * n / total) if total else 0,
         )
@@ -283,7 +285,7 @@ def _figures_from_days(period: Period, rows: list[dict[str, Any]], counted: Coun
     series = [
         Point(
             start=day_start(day),
-            label=f"{day:%a} {day.day} {day:%b %Y}",
+            label=date_format(day, "D j M Y"),
             streams=by_day[day]["streams"] if day in by_day else 0,
             listeners=by_day[day]["listeners"] if day in by_day else 0,
         )

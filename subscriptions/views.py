@@ -36,5 +36,7 @@ def trial_start(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         ends_at = cast(datetime, trial.ends_at)  # a trial always has an end (a database constraint)
         until = date_format(timezone.localtime(ends_at), "j F Y")
-        messages.success(request, _("Your free trial of Premium has started. It runs until %(until)s.") % {"until": until})
+        messages.success(
+            request, _("Your free trial of Premium has started. It runs until %(until)s.") % {"until": until}
+        )
     return redirect("subscriptions:premium")

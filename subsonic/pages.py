@@ -28,6 +28,11 @@ def connect(request: HttpRequest) -> HttpResponse:
             {"id": "server", "label": _("Server address"), "value": server},
             {"id": "username", "label": _("Username"), "value": secrets.username},
             {"id": "password", "label": _("Password"), "value": secrets.password},
-            {"id": "api-key", "label": _("API key"), "value": secrets.api_key, "note": _("(for apps that ask for one)")},
+            {
+                "id": "api-key",
+                "label": _("API key"),
+                "value": secrets.api_key,
+                "note": _("(for apps that ask for one)"),
+            },
         ]
     return render(request, "subsonic/connect.html", {"server": server, "secrets": secrets, "fields": fields})
