@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 
@@ -39,15 +40,15 @@ class Profile(models.Model):
     """What a listener pays for and how they like to listen."""
 
     class Plan(models.TextChoices):
-        FREE = "free", "Free"
-        PREMIUM = "premium", "Premium"
+        FREE = "free", _("Free")
+        PREMIUM = "premium", _("Premium")
 
     class Quality(models.TextChoices):
-        AUTO = "auto", "Automatic"
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        VERY_HIGH = "very_high", "Very high"
+        AUTO = "auto", _("Automatic")
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        VERY_HIGH = "very_high", _("Very high")
 
     # kbit/s: the best a plan may stream, and what each quality asks for.
     PLAN_BITRATE_CAPS = {Plan.FREE: 160, Plan.PREMIUM: 320}

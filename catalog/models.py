@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Genre(models.Model):
@@ -42,8 +43,8 @@ class ArtistMembership(models.Model):
     """Who may act for an artist. An artist always keeps one owner at least."""
 
     class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        EDITOR = "editor", "Editor"
+        OWNER = "owner", _("Owner")
+        EDITOR = "editor", _("Editor")
 
     artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="artist_memberships")
@@ -62,16 +63,16 @@ class ArtistMembership(models.Model):
 
 class Album(models.Model):
     class Type(models.TextChoices):
-        ALBUM = "album", "Album"
-        SINGLE = "single", "Single"
-        EP = "ep", "EP"
-        COMPILATION = "compilation", "Compilation"
+        ALBUM = "album", _("Album")
+        SINGLE = "single", _("Single")
+        EP = "ep", _("EP")
+        COMPILATION = "compilation", _("Compilation")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SCHEDULED = "scheduled", "Scheduled"
-        PUBLISHED = "published", "Published"
-        UNPUBLISHED = "unpublished", "Unpublished"
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
 
     artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="albums")
     title = models.CharField(max_length=300)
@@ -110,9 +111,9 @@ class Album(models.Model):
 
 class Track(models.Model):
     class Status(models.TextChoices):
-        PROCESSING = "processing", "Processing"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     title = models.CharField(max_length=300)
     artist = models.ForeignKey(Artist, on_delete=models.CASCADE, related_name="tracks")
@@ -175,7 +176,7 @@ class Track(models.Model):
 class InvitationStatus(models.TextChoices):
     """An invitation's state as the API shows it: answered, revoked and expired ones are deleted."""
 
-    PENDING = "pending", "Pending"
+    PENDING = "pending", _("Pending")
 
 
 class ArtistInvitation(models.Model):
@@ -235,13 +236,13 @@ class Lyrics(models.Model):
     """
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
 
     class Source(models.TextChoices):
-        TAGS = "tags", "The file's tags"
-        LRC = "lrc", "An .lrc file"
-        EDITOR = "editor", "The studio's editor"
+        TAGS = "tags", _("The file's tags")
+        LRC = "lrc", _("An .lrc file")
+        EDITOR = "editor", _("The studio's editor")
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="lyrics")
     state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT)

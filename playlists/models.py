@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Album, Artist, Track
 
@@ -28,9 +29,9 @@ class Playlist(models.Model):
     """
 
     class Visibility(models.TextChoices):
-        PUBLIC = "public", "Public"
-        UNLISTED = "unlisted", "Unlisted"
-        PRIVATE = "private", "Private"
+        PUBLIC = "public", _("Public")
+        UNLISTED = "unlisted", _("Unlisted")
+        PRIVATE = "private", _("Private")
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="playlists")
     name = models.CharField(max_length=100)

@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Album, Track
 
@@ -101,12 +102,12 @@ class Play(models.Model):
     """
 
     class Source(models.TextChoices):
-        ALBUM = "album", "Album"
-        PLAYLIST = "playlist", "Playlist"
-        ARTIST = "artist", "Artist page"
-        SEARCH = "search", "Search"
-        RADIO = "radio", "Radio"
-        OTHER = "other", "Other"
+        ALBUM = "album", _("Album")
+        PLAYLIST = "playlist", _("Playlist")
+        ARTIST = "artist", _("Artist page")
+        SEARCH = "search", _("Search")
+        RADIO = "radio", _("Radio")
+        OTHER = "other", _("Other")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plays")
@@ -135,12 +136,12 @@ class Device(models.Model):
     """
 
     class Type(models.TextChoices):
-        COMPUTER = "computer", "Computer"
-        SMARTPHONE = "smartphone", "Smartphone"
-        TABLET = "tablet", "Tablet"
-        SPEAKER = "speaker", "Speaker"
-        TV = "tv", "TV"
-        OTHER = "other", "Other"
+        COMPUTER = "computer", _("Computer")
+        SMARTPHONE = "smartphone", _("Smartphone")
+        TABLET = "tablet", _("Tablet")
+        SPEAKER = "speaker", _("Speaker")
+        TV = "tv", _("TV")
+        OTHER = "other", _("Other")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
     device_id = models.CharField(max_length=64, help_text="Made by the client, unique among the listener's devices.")
@@ -179,9 +180,9 @@ class PlaybackState(models.Model):
     """
 
     class Repeat(models.TextChoices):
-        OFF = "off", "Off"
-        CONTEXT = "context", "Context"
-        TRACK = "track", "Track"
+        OFF = "off", _("Off")
+        CONTEXT = "context", _("Context")
+        TRACK = "track", _("Track")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="playback"
