@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
@@ -33,6 +34,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         else:
             login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
             messages.success(request, f"Welcome, {user.public_name}!")
+            # Back to the page that asked them to sign up (a shared album, say), when it is on this site.
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+            if target and safe:
+                return redirect(target)
             return redirect("home")
     return render(request, "accounts/signup.html", {"form": form})
 

@@ -25,7 +25,11 @@ def album(request: HttpRequest, album_id: int) -> HttpResponse:
         raise Http404("No such album.") from None
     tracks = list(found.tracks.all())
     total_ms = sum(track.duration_ms or 0 for track in tracks)
-    return render(request, "browse/album.html", {"album": found, "tracks": tracks, "total_ms": total_ms})
+    # A track's own link (?track=<id>): the album page, with the track's card when the link is pasted.
+    wanted = request.GET.get("track", "")
+    shared_track = next((track for track in tracks if str(track.pk) == wanted), None)
+    context = {"album": found, "tracks": tracks, "total_ms": total_ms, "shared_track": shared_track}
+    return render(request, "browse/album.html", context)
 
 
 def genres(request: HttpRequest) -> HttpResponse:
