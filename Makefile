@@ -27,7 +27,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py messages_compile
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver_demo $(HOST):$(PORT)
 
 # The embedded default: no service variables, whatever the shell has set. Two
 # processes: each has its own in-memory database, cache and media folder.

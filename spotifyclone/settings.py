@@ -538,10 +538,29 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "filters": {"polling_at_debug": {"()": "spotifyclone.devlog.PollingAtDebug"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # The development server's line per request, as Django logs it, but the player's polling
+        # only at DEBUG (LOG_LEVEL=DEBUG): spotifyclone/devlog.py.
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["polling_at_debug"],
+            "level": env("LOG_LEVEL", default="INFO"),
+            "propagate": False,
+        },
         "celery.app.trace": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # A line per request to the cluster; its failures are logged by search.backends as warnings.

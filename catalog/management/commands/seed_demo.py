@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, OutputWrapper
+from django.core.management.color import Style
 
 from catalog.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 from core.demo import demo_seeders
@@ -19,7 +20,12 @@ class Command(BaseCommand):
                 f"{added['tracks']} tracks."
             )
         )
-        self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
-        for username, _email, display_name, plan, staff in DEMO_USERS:
-            role = "staff, Django admin at /admin/" if staff else f"{plan} plan"
-            self.stdout.write(f"  {username:<10} {display_name} ({role})")
+        demo_logins_write(self.stdout, self.style)
+
+
+def demo_logins_write(stdout: OutputWrapper, style: Style) -> None:
+    """The demo accounts and their password, for the terminal (``runserver_demo`` prints them again)."""
+    stdout.write(style.SUCCESS(f"Demo logins (password for each: {DEMO_PASSWORD}):"))
+    for username, _email, display_name, plan, staff in DEMO_USERS:
+        role = "staff, Django admin at /admin/" if staff else f"{plan} plan"
+        stdout.write(f"  {username:<10} {display_name} ({role})")
