@@ -1,0 +1,61 @@
+"""A refused studio form, as a new artist meets it on a phone: the error in sight, the address one that reloads."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.accounts.factories import PASSWORD
+from tests.catalog.conftest import png_bytes
+from tests.catalog.factories import AlbumFactory, TrackFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads(
+    browser: Any, live_server: Any, owner: Any, artist: Any, screenshot: Any
+) -> None:
+    album = AlbumFactory(artist=artist, title="Northern Lights")
+    for number in range(1, 9):  # a long page: the artwork form is far below the fold
+        TrackFactory(artist=artist, album=album, title=f"Track {number}", track_number=number)
+        TrackFactory(artist=artist, title=f"Loose {number}")
+    url = f"{live_server.url}{reverse('studio:album', args=[album.pk])}"
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(f"{live_server.url}{reverse('accounts:login')}?next={reverse('studio:album', args=[album.pk])}")
+    page.fill("input[name=username]", owner.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(url)
+    page.wait_for_function("() => document.body.classList.contains('has-player')")
+
+    # The top navigation at a phone's width shows every one of its links whole.
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('#sidebar-nav a')].filter((a) => {
+            const box = a.getBoundingClientRect(), list = a.closest('ul').getBoundingClientRect();
+            return box.left < list.left - 0.5 || box.right > Math.min(list.right, innerWidth) + 0.5;
+        }).map((a) => a.textContent.trim())"""
+    )
+    assert cut == []
+
+    page.set_input_files(
+        "input[name=image]", files=[{"name": "tiny.png", "mimeType": "image/png", "buffer": png_bytes(32, 32)}]
+    )
+    with page.expect_navigation():
+        page.click("button:text-is('Upload artwork')")
+
+    assert page.url == url
+    error = page.locator("#id_image_error")
+    assert error.inner_text() == "The image is 32×32 pixels; each side needs 64 at least."
+    assert page.evaluate("() => document.activeElement.id") == "id_image"
+    box = error.bounding_box()
+    bar = page.locator("#player").bounding_box()
+    assert box is not None
+    assert bar is not None
+    assert box["y"] >= 0
+    assert box["y"] + box["height"] <= bar["y"]  # above the fixed player bar, not under it
+    screenshot(page, "studio-album-artwork-refused")
+
+    response = page.goto(page.url)  # what a reload of the address asks for
+    assert response is not None
+    assert response.status == 200
+    page.close()
