@@ -113,5 +113,22 @@ FUZZ_ARGS ?=
 fuzz: $(VENV)/.installed-dev
 	$(BIN)/python scripts/fuzz_api.py $(FUZZ_ARGS)
 
+# Debian's Chromium, which the browser tests (tests/e2e) drive: Playwright never downloads one. Installed
+# with apt-get when missing (as root, or through sudo). CHROMIUM_PATH names another browser to use instead;
+# without one the browser tests skip on a laptop (and fail under CI).
+CHROMIUM_PATH ?= /usr/bin/chromium
+e2e-deps:
+	@if [ -x "$(CHROMIUM_PATH)" ]; then \
+	    echo "$(CHROMIUM_PATH) is there: the browser tests will use it."; \
+	elif [ "$(CHROMIUM_PATH)" != /usr/bin/chromium ]; then \
+	    echo "CHROMIUM_PATH names $(CHROMIUM_PATH), which is not an executable." >&2; exit 1; \
+	elif command -v apt-get >/dev/null; then \
+	    as_root=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$as_root apt-get update -qq && $$as_root apt-get install -y -qq --no-install-recommends chromium; \
+	else \
+	    echo "No apt-get here: install Chromium your system's way, then run the tests with" \
+	        "CHROMIUM_PATH=/path/to/chromium." >&2; exit 1; \
+	fi
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
