@@ -2,8 +2,15 @@
  * The bar: what plays and by whom, the progress, the play button's state,
  * shuffle, repeat and "Listening on …" when another device plays. It only
  * shows; what its buttons do is in controls.js.
+ *
+ * The seek bar is the track's waveform once its peaks have come (GET
+ * /api/v1/tracks/{id}/waveform/, one request per track, kept by the browser):
+ * a canvas behind the range input, the played part bright and the rest dim.
+ * The input stays the slider the listener clicks, drags and moves with the
+ * keyboard; a track without peaks keeps the plain bar.
  */
 import { formatDuration } from "../format.js";
+import { request } from "../http.js";
 import { audio, bar, ui } from "./dom.js";
 import { mediaSessionPlaying } from "./media-session.js";
 import { breakProgress, localProgress, serverProgress, state } from "./state.js";
@@ -39,6 +46,107 @@ export function showItem(item) {
   ui.total.textContent = formatDuration(item.duration_ms);
   ui.seek.max = String(item.duration_ms || 0);
   bar.classList.add("has-item");
+  waveShow(item.id);
+}
+
+/* ---- The seek bar as a waveform ---- */
+
+const WAVES_KEPT = 100;
+const waves = new Map(); // track id -> its peaks, for the tracks of this page's life
+let wave = null; // {wrap, canvas}, made at the first track
+let waveTrack = null;
+let wavePeaks = [];
+let waveFraction = 0;
+let waveDrawn = "";
+
+function waveElements() {
+  if (!wave) {
+    const wrap = document.createElement("div");
+    wrap.className = "player-seek-wrap";
+    const canvas = document.createElement("canvas");
+    canvas.className = "player-wave";
+    canvas.setAttribute("aria-hidden", "true");
+    ui.seek.before(wrap);
+    wrap.append(canvas, ui.seek);
+    wave = { wrap: wrap, canvas: canvas };
+    window.addEventListener("resize", () => waveDraw(waveFraction));
+    // While the listener drags or steps the slider, the bright part follows the thumb.
+    ui.seek.addEventListener("input", () => waveDraw(parseInt(ui.seek.value, 10) / (parseInt(ui.seek.max, 10) || 1)));
+  }
+  return wave;
+}
+
+function wavePeaksSet(peaks) {
+  wavePeaks = peaks;
+  waveDrawn = "";
+  waveElements().wrap.classList.toggle("has-wave", peaks.length > 0);
+  waveDraw(waveFraction);
+}
+
+async function waveShow(trackId) {
+  if (trackId === waveTrack) {
+    return;
+  }
+  waveTrack = trackId;
+  if (!trackId) {
+    wavePeaksSet([]);
+    return;
+  }
+  if (waves.has(trackId)) {
+    wavePeaksSet(waves.get(trackId));
+    return;
+  }
+  wavePeaksSet([]);
+  let answer = null;
+  try {
+    answer = await request("GET", "/api/v1/tracks/" + trackId + "/waveform/");
+  } catch (error) {
+    return; // offline for a moment: the plain bar
+  }
+  const peaks = answer.ok && answer.data && Array.isArray(answer.data.peaks) ? answer.data.peaks : [];
+  if (answer.ok) {
+    if (waves.size >= WAVES_KEPT) {
+      waves.delete(waves.keys().next().value);
+    }
+    waves.set(trackId, peaks);
+  }
+  if (waveTrack === trackId) {
+    wavePeaksSet(peaks);
+  }
+}
+
+// Draw the bars, those before `fraction` of the track in the accent colour; only when what shows has changed.
+function waveDraw(fraction) {
+  waveFraction = fraction;
+  if (!wave || !wavePeaks.length) {
+    return;
+  }
+  const canvas = wave.canvas;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  const ratio = window.devicePixelRatio || 1;
+  const played = Math.round(fraction * width);
+  const key = width + "x" + height + "@" + ratio + ":" + played;
+  if (!width || !height || key === waveDrawn) {
+    return;
+  }
+  waveDrawn = key;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const context = canvas.getContext("2d");
+  context.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const styles = getComputedStyle(wave.wrap);
+  const bright = styles.getPropertyValue("--wave-played").trim() || "#1ed760";
+  const dim = styles.getPropertyValue("--wave-rest").trim() || "#5f5f5f";
+  const step = width / wavePeaks.length;
+  const barWidth = Math.max(1, step * 0.7);
+  const loudest = Math.max(1, ...wavePeaks); // full height for every track, quiet or loud: the shape is what shows
+  wavePeaks.forEach((peak, i) => {
+    const h = Math.max(2, (Math.min(peak, loudest) / loudest) * height);
+    const x = i * step;
+    context.fillStyle = x + barWidth / 2 <= played ? bright : dim;
+    context.fillRect(x, (height - h) / 2, barWidth, h);
+  });
 }
 
 // The ad of the break in place of the track: its picture, title and words, its link, and the countdown.
@@ -55,6 +163,7 @@ function showAd(adBreak) {
     ui.art.removeAttribute("src");
     ui.art.hidden = true;
   }
+  waveShow(null); // the plain bar counts the break down
   ui.adText.textContent = ad ? ad.text : "";
   ui.adName.textContent = ad ? ad.title : "";
   if (ad && ad.click_url) {
@@ -118,7 +227,9 @@ export function renderProgress() {
   ui.seek.value = String(position);
   ui.seek.setAttribute("aria-valuetext", formatDuration(position) + " of " + formatDuration(server.item.duration_ms));
   ui.elapsed.textContent = formatDuration(position);
-  bar.style.setProperty("--progress", server.item.duration_ms ? position / server.item.duration_ms : 0);
+  const fraction = server.item.duration_ms ? position / server.item.duration_ms : 0;
+  bar.style.setProperty("--progress", fraction);
+  waveDraw(fraction);
 }
 
 export function renderBar() {
