@@ -20,14 +20,18 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http import HttpRequest, QueryDict
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def size_text(size: int) -> str:
-    """A byte count as a person reads it: 1 GB, 200 MB, 64 KB."""
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2)):
+    """A byte count as a person reads it: 1.5 GB, 200 MB, 64 KB, 0 bytes (static/js/format.js writes the same)."""
+    if size < 1024:
+        return ngettext("%(size)s byte", "%(size)s bytes", max(size, 0)) % {"size": max(size, 0)}
+    for unit, scale in ((_("%(size)s GB"), 1024**3), (_("%(size)s MB"), 1024**2)):
         if size >= scale:
-            return f"{size / scale:.1f}".rstrip("0").rstrip(".") + f" {unit}"
-    return f"{max(size // 1024, 1)} KB"
+            return unit % {"size": f"{size / scale:.1f}".removesuffix(".0")}
+    return _("%(size)s KB") % {"size": size // 1024}
 
 
 def upload_refusals(request: HttpRequest) -> list[tuple[str, str]]:

@@ -13,3 +13,35 @@ export function formatDuration(ms) {
   const rest = String(seconds % 60).padStart(2, "0");
   return hours ? hours + ":" + String(minutes).padStart(2, "0") + ":" + rest : minutes + ":" + rest;
 }
+
+/*
+ * How big a file is, the way the server writes it (catalog/uploads.py,
+ * size_text): bytes under a kilobyte (an empty file is "0 bytes", not "1 KB"),
+ * whole kilobytes cut rather than rounded, megabytes and gigabytes to one
+ * decimal without a trailing ".0".
+ */
+export function formatSize(bytes) {
+  const n = Number.isFinite(bytes) && bytes > 0 ? Math.floor(bytes) : 0;
+  if (n < 1024) {
+    return sizeText(ngettextOr("%(size)s byte", "%(size)s bytes", n), n);
+  }
+  for (const [unit, scale] of [["%(size)s GB", 1024 ** 3], ["%(size)s MB", 1024 ** 2]]) {
+    if (n >= scale) {
+      return sizeText(gettextOr(unit), (n / scale).toFixed(1).replace(/\.0$/, ""));
+    }
+  }
+  return sizeText(gettextOr("%(size)s KB"), Math.floor(n / 1024));
+}
+
+// Django's JavaScript catalogue when the page has it, English otherwise.
+function gettextOr(text) {
+  return window.gettext ? window.gettext(text) : text;
+}
+
+function ngettextOr(singular, plural, count) {
+  return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
+}
+
+function sizeText(format, size) {
+  return format.replace("%(size)s", String(size));
+}

@@ -9,6 +9,7 @@
  *   and down buttons, and is saved at once (PUT /api/v1/albums/<id>/tracks/order/).
  * - Forms with data-confirm ask before they are sent.
  */
+import { formatSize } from "./format.js";
 import { csrfToken, errorMessage, request } from "./http.js";
 
 var POLL_MS = 1500;
@@ -50,13 +51,6 @@ function apiErrorMessage(body, status) {
 function withId(url, id) {
   // The page gives URLs made for id 0: /api/v1/uploads/0/ -> /api/v1/uploads/42/
   return url.replace(/\/0\/$/, "/" + id + "/");
-}
-
-function fileSize(bytes) {
-  if (bytes < 1024 * 1024) {
-    return Math.max(1, Math.round(bytes / 1024)) + " KB";
-  }
-  return (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0) + " MB";
 }
 
 function badge(status, label) {
@@ -120,7 +114,7 @@ function initUploads(form) {
     var head = element("div", "upload-head");
     var name = element("span", "upload-name", file.name);
     head.appendChild(name);
-    head.appendChild(element("span", "muted upload-size", fileSize(file.size)));
+    head.appendChild(element("span", "muted upload-size", formatSize(file.size)));
     var progress = element("progress");
     progress.max = 100;
     progress.value = 0;

@@ -5,9 +5,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from catalog.uploads import size_text
 from tests.accounts.factories import PASSWORD
 from tests.catalog.conftest import png_bytes
 from tests.catalog.factories import AlbumFactory, TrackFactory
+from tests.catalog.test_upload_sizes import SIZES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -36,6 +38,17 @@ def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads
         }).map((a) => a.textContent.trim())"""
     )
     assert cut == []
+
+    # The upload list writes a file's size as the server does: an empty file is 0 bytes, not 1 KB.
+    shown = page.evaluate(
+        """async (sizes) => {
+            const { formatSize } = await import("/static/js/format.js");
+            return sizes.map(formatSize);
+        }""",
+        SIZES,
+    )
+    assert shown[0] == "0 bytes"
+    assert shown == [size_text(size) for size in SIZES]
 
     page.set_input_files(
         "input[name=image]", files=[{"name": "tiny.png", "mimeType": "image/png", "buffer": png_bytes(32, 32)}]
