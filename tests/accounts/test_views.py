@@ -131,14 +131,14 @@ def test_settings_page_shows_the_plan_and_saves_preferences(client):
             "streaming_quality": "low",
             "explicit_content": "",
             "private_session": "on",
-            "language": "de",
+            "language": "fr",
         },
     )
 
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.display_name, user.profile.country.code, user.profile.streaming_quality) == ("Night Owl", "DE", "low")
-    assert (user.profile.explicit_content, user.profile.private_session, user.profile.language) == (False, True, "de")
+    assert (user.profile.explicit_content, user.profile.private_session, user.profile.language) == (False, True, "fr")
     assert user.profile.autoplay is False  # its box was left empty
 
 
