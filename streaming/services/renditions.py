@@ -26,6 +26,7 @@ import re
 import secrets
 import shutil
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -451,10 +452,31 @@ def track_preview_make(*, track_id: int) -> TrackMedia | None:
         return _preview_publish(media=media, source=source, out_dir=Path(workdir) / "out") or media
 
 
+def _previews_missing() -> list[int]:
+    """The playable tracks without a preview, by id."""
+    missing = TrackMedia.objects.filter(preview_ms__isnull=True, track__status=Track.Status.READY)
+    return list(missing.order_by("track_id").values_list("track_id", flat=True))
+
+
+def previews_make_missing(*, limit: int | None = None) -> int:
+    """Make here and now the preview of every playable track without one; how many were made (idempotent)."""
+    made = 0
+    for track_id in _previews_missing()[:limit]:
+        media = track_preview_make(track_id=track_id)
+        made += media is not None and media.preview_ms is not None
+    return made
+
+
+def seed_demo_previews(report: Callable[[str], None]) -> None:
+    """``seed_demo``'s step: the previews of demo tracks transcoded before previews were made."""
+    made = previews_make_missing()
+    if made:
+        report(f"Made the previews of {made} demo track(s).")
+
+
 def previews_backfill(*, limit: int | None = None) -> int:
     """Queue the preview of every playable track without one; how many (idempotent: each skips a track that has one)."""
-    missing = TrackMedia.objects.filter(preview_ms__isnull=True, track__status=Track.Status.READY).order_by("track_id")
-    track_ids = list(missing.values_list("track_id", flat=True)[:limit])
+    track_ids = _previews_missing()[:limit]
     for track_id in track_ids:
         tasks.track_preview_make.delay(track_id)
     return len(track_ids)

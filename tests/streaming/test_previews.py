@@ -120,3 +120,18 @@ def test_preview_grants_are_rate_limited(published_track, client, monkeypatch):
     listener = UserFactory()
     client.force_login(listener)
     assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 200  # a listener is counted apart
+
+
+def test_seed_demo_makes_the_previews_demo_tracks_lack(published_track):
+    from core.demo import demo_seeders
+    from streaming.services.renditions import seed_demo_previews
+
+    TrackMedia.objects.filter(track=published_track).update(preview_start_ms=None, preview_ms=None)
+    lines: list[str] = []
+
+    seed_demo_previews(lines.append)
+    seed_demo_previews(lines.append)
+
+    assert seed_demo_previews in demo_seeders()  # seed_demo runs it after the catalog
+    assert lines == ["Made the previews of 1 demo track(s)."]
+    assert TrackMedia.objects.get(track=published_track).preview_ms is not None

@@ -4,8 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from streaming.models import TrackMedia
-from streaming.services.renditions import previews_backfill, track_preview_make
+from streaming.services.renditions import previews_backfill, previews_make_missing
 
 
 class Command(BaseCommand):
@@ -23,10 +22,5 @@ class Command(BaseCommand):
             count = previews_backfill(limit=limit)
             self.stdout.write(f"Queued the previews of {count} track(s).")
             return
-        missing = TrackMedia.objects.filter(preview_ms__isnull=True, track__status="ready").order_by("track_id")
-        made = 0
-        for track_id in missing.values_list("track_id", flat=True)[:limit]:
-            media = track_preview_make(track_id=track_id)
-            if media is not None and media.preview_ms is not None:
-                made += 1
+        made = previews_make_missing(limit=limit)
         self.stdout.write(f"Made the previews of {made} track(s).")
