@@ -5,6 +5,8 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from catalog.models import Album, Artist, ArtistMembership, Track
@@ -34,57 +36,62 @@ class NameListField(forms.CharField):
 
 
 class ArtistForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    bio = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    bio = forms.CharField(label=_("Bio"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ArtistEditForm(ArtistForm):
     picture = forms.FileField(
+        label=_("Picture"),
         required=False,
-        help_text="JPEG, PNG or WebP, 64×64 pixels at least; cropped to a square.",
+        help_text=_("JPEG, PNG or WebP, 64×64 pixels at least; cropped to a square."),
         widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
     )
 
 
 class AlbumForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    album_type = forms.ChoiceField(label="Type", choices=Album.Type.choices, initial=Album.Type.ALBUM)
-    release_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    label = forms.CharField(max_length=200, required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    album_type = forms.ChoiceField(label=_("Type"), choices=Album.Type.choices, initial=Album.Type.ALBUM)
+    release_date = forms.DateField(
+        label=_("Release date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
     upc = forms.RegexField(
-        label="UPC",
+        label=_("UPC"),
         regex=r"^\d{12,14}$",
         required=False,
-        error_messages={"invalid": "A UPC has 12 to 14 digits."},
+        error_messages={"invalid": _("A UPC has 12 to 14 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    genres = NameListField(help_text="Separated by commas, e.g. Electronic, Pop.")
+    genres = NameListField(label=_("Genres"), help_text=_("Separated by commas, e.g. Electronic, Pop."))
 
 
 class ImageForm(forms.Form):
     image = forms.FileField(
-        label="Image file",
-        help_text="JPEG, PNG or WebP, 64×64 pixels at least (640×640 or more looks best); cropped to a square.",
+        label=_("Image file"),
+        help_text=_("JPEG, PNG or WebP, 64×64 pixels at least (640×640 or more looks best); cropped to a square."),
         widget=forms.FileInput(attrs={"accept": IMAGE_ACCEPT}),
     )
 
 
 class ScheduleForm(forms.Form):
     release_at = forms.DateTimeField(
-        label="Release at",
+        label=_("Release at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
 
 class TrackForm(forms.Form):
-    title = forms.CharField(max_length=300)
-    explicit = forms.BooleanField(required=False, label="Explicit lyrics")
+    title = forms.CharField(label=_("Title"), max_length=300)
+    explicit = forms.BooleanField(required=False, label=_("Explicit lyrics"))
     isrc = forms.CharField(
-        label="ISRC", max_length=15, required=False, help_text="12 characters, like USRC17607839.", strip=True
+        label=_("ISRC"), max_length=15, required=False, help_text=_("12 characters, like USRC17607839."), strip=True
     )
-    year = forms.IntegerField(min_value=1000, max_value=2999, required=False)
-    genres = NameListField(help_text="Separated by commas, e.g. Jazz, Soul.")
-    featured_artists = NameListField(help_text="Artists in the catalog, by name, separated by commas.")
+    year = forms.IntegerField(label=_("Year"), min_value=1000, max_value=2999, required=False)
+    genres = NameListField(label=_("Genres"), help_text=_("Separated by commas, e.g. Jazz, Soul."))
+    featured_artists = NameListField(
+        label=_("Featured artists"), help_text=_("Artists in the catalog, by name, separated by commas.")
+    )
 
     def clean_featured_artists(self) -> list[Artist]:
         """Each name (or slug) to the one artist it names in the catalog."""
@@ -98,9 +105,14 @@ class TrackForm(forms.Form):
             elif len(matches) == 1:
                 found.append(matches[0])
             elif matches:
-                raise forms.ValidationError(f"Several artists are called “{name}”: give the one you mean by its slug.")
+                raise forms.ValidationError(
+                    gettext("Several artists are called “%(name)s”: give the one you mean by its slug.")
+                    % {"name": name}
+                )
             else:
-                raise forms.ValidationError(f"There is no artist called “{name}” in the catalog.")
+                raise forms.ValidationError(
+                    gettext("There is no artist called “%(name)s” in the catalog.") % {"name": name}
+                )
         return found
 
 
@@ -110,10 +122,12 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="Audio files",
+        label=_("Audio files"),
         required=False,
         widget=MultipleFileInput(attrs={"accept": "audio/*,.lrc", "aria-describedby": "upload-help"}),
-        help_text="MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF; an .lrc of the same name gives a track's lyrics.",
+        help_text=_(
+            "MP3, FLAC, Ogg, Opus, M4A/AAC, ALAC, WAV or AIFF; an .lrc of the same name gives a track's lyrics."
+        ),
     )
 
 
@@ -121,22 +135,22 @@ class MemberAddForm(forms.Form):
     """Whom to invite: a username or an address, as typed (the invitation service reads it)."""
 
     user = forms.CharField(
-        label="Username or e-mail address",
+        label=_("Username or e-mail address"),
         max_length=254,
-        help_text="They get an e-mail with a link, and become a member once they accept.",
+        help_text=_("They get an e-mail with a link, and become a member once they accept."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.EDITOR)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.EDITOR)
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class OwnershipTransferForm(forms.Form):
     """Choose the new owner among the other members."""
 
-    user = forms.TypedChoiceField(label="New owner", coerce=int)
+    user = forms.TypedChoiceField(label=_("New owner"), coerce=int)
 
     def __init__(self, *args: Any, members: Sequence[ArtistMembership], me: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -150,8 +164,10 @@ class OwnershipTransferForm(forms.Form):
 
 
 class TracksAddForm(forms.Form):
-    tracks = forms.ModelMultipleChoiceField(queryset=Track.objects.none(), widget=forms.CheckboxSelectMultiple)
-    disc_number = forms.IntegerField(label="Disc", min_value=1, max_value=99, initial=1)
+    tracks = forms.ModelMultipleChoiceField(
+        label=_("Tracks"), queryset=Track.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    disc_number = forms.IntegerField(label=_("Disc"), min_value=1, max_value=99, initial=1)
 
     def __init__(self, *args: Any, addable: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -164,4 +180,4 @@ class TrackMoveForm(forms.Form):
     """Which track moves, one step up or down the running order (``album_track_move`` says where it lands)."""
 
     track = forms.IntegerField()
-    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
