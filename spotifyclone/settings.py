@@ -210,9 +210,13 @@ HOT_CACHE_LOCAL_SECONDS = env.float("HOT_CACHE_LOCAL_SECONDS", default=5.0)
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Celery: eager (in-process) by default, workers on Redis from REDIS_URL or
-# CELERY_BROKER_URL.
-CELERY_BROKER_URL: str = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
+# CELERY_BROKER_URL. Even eager, sending a task opens a connection of the broker's
+# transport; kombu's in-memory one defaults its host to localhost and warns ("No hostname
+# was supplied") when the URL names none, so the embedded default names that host itself.
+CELERY_BROKER_URL: str = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://localhost/")
+if CELERY_BROKER_URL == "memory://":
+    CELERY_BROKER_URL = "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL.startswith("memory://"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

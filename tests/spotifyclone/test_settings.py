@@ -58,7 +58,7 @@ def test_no_variables_means_the_embedded_default():
         "debug": True,
         "database": "django.db.backends.sqlite3",
         "cache": "django.core.cache.backends.locmem.LocMemCache",
-        "broker": "memory://",
+        "broker": "memory://localhost/",
         "eager": True,
         "storage": "django.core.files.storage.FileSystemStorage",
         "search": "database",
