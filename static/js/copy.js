@@ -43,14 +43,14 @@ document.addEventListener("click", function (event) {
     return;
   }
   var label = document.querySelector('label[for="' + field.id + '"]');
-  var name = label ? label.textContent : "It";
+  var name = label ? label.textContent : gettext("The text");
   copyFrom(field).then(
     function () {
-      say(name + " copied.");
+      say(interpolate(gettext("%(name)s copied."), { name: name }, true));
     },
     function () {
       field.select();
-      say(name + " is selected: copy it with your keyboard.");
+      say(interpolate(gettext("%(name)s is selected: copy it with your keyboard."), { name: name }, true));
     },
   );
 });

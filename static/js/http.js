@@ -63,12 +63,14 @@ export function apiError(body) {
 export function errorMessage(body, status, fallback) {
   const error = apiError(body);
   if (!error) {
-    return status ? "The server answered " + status + "; please try again." : "The connection failed; please try again.";
+    return status
+      ? interpolate(gettext("The server answered %(status)s; please try again."), { status: status }, true)
+      : gettext("The connection failed; please try again.");
   }
   const details = error.details || {};
   const fields = Object.keys(details);
   if (error.code === "invalid" && fields.length && details[fields[0]] && details[fields[0]].length) {
     return String(details[fields[0]][0]);
   }
-  return error.message || fallback || "That did not work.";
+  return error.message || fallback || gettext("That did not work.");
 }

@@ -47,13 +47,17 @@ function postForm(form, extra) {
 
 function setLiked(button, liked) {
   var title = button.querySelector(".visually-hidden");
-  var name = title ? title.textContent.replace(/^(Remove|Save) /, "").replace(/ (from|to) Liked Songs$/, "") : "";
+  var name = button.dataset.trackTitle || "";
   button.value = liked ? "unlike" : "like";
   button.setAttribute("aria-pressed", liked ? "true" : "false");
-  button.title = liked ? "Remove from Liked Songs" : "Save to Liked Songs";
+  button.title = liked ? gettext("Remove from Liked Songs") : gettext("Save to Liked Songs");
   button.querySelector("[aria-hidden]").textContent = liked ? "♥" : "♡";
   if (title) {
-    title.textContent = liked ? "Remove " + name + " from Liked Songs" : "Save " + name + " to Liked Songs";
+    title.textContent = interpolate(
+      liked ? gettext("Remove “%(title)s” from Liked Songs") : gettext("Save “%(title)s” to Liked Songs"),
+      { title: name },
+      true,
+    );
   }
 }
 
@@ -77,11 +81,11 @@ function onLike(form, submitter) {
           setLiked(other.querySelector("button"), liked);
         }
       });
-      say(liked ? "Added to Liked Songs." : "Removed from Liked Songs.");
+      say(liked ? gettext("Added to Liked Songs.") : gettext("Removed from Liked Songs."));
     })
     .catch(function () {
       setLiked(button, !liked);
-      say("The connection failed; please try again.");
+      say(gettext("The connection failed; please try again."));
     })
     .then(function () {
       button.disabled = false;
@@ -95,7 +99,7 @@ function onAddTrack(form) {
   button.disabled = true;
   postForm(form)
     .then(function (result) {
-      say(result.ok ? result.data.message || "Added." : errorMessage(result.data, result.status));
+      say(result.ok ? result.data.message || gettext("Added.") : errorMessage(result.data, result.status));
       if (result.ok) {
         var menu = form.closest("details");
         if (menu) {
@@ -105,7 +109,7 @@ function onAddTrack(form) {
       }
     })
     .catch(function () {
-      say("The connection failed; please try again.");
+      say(gettext("The connection failed; please try again."));
     })
     .then(function () {
       button.disabled = false;
@@ -199,21 +203,21 @@ function initReorder(root) {
     var next = row.nextElementSibling;
     var wanted = { before_item_id: next ? itemId(next) : null };
     renumber();
-    say("Saving the order…");
+    say(gettext("Saving the order…"));
     saving = saving.then(function () {
       return request("POST", moveUrl.replace(/\/items\/0\//, "/items/" + id + "/"), { json: wanted })
         .then(function (result) {
           if (!result.ok) {
             restore(previousOrder);
-            say("The order was not saved: " + errorMessage(result.data, result.status));
+            say(interpolate(gettext("The order was not saved: %(reason)s"), { reason: errorMessage(result.data, result.status) }, true));
             return;
           }
           root.dataset.snapshot = result.data.snapshot_id;
-          say("The order is saved.");
+          say(gettext("The order is saved."));
         })
         .catch(function () {
           restore(previousOrder);
-          say("The order was not saved: the connection failed.");
+          say(gettext("The order was not saved: the connection failed."));
         });
     });
   }
@@ -234,13 +238,13 @@ function initReorder(root) {
     var previousOrder = rows();
     if (button.dataset.move === "up") {
       if (!row.previousElementSibling) {
-        say("It is already the first track on this page.");
+        say(gettext("It is already the first track on this page."));
         return;
       }
       list.insertBefore(row, row.previousElementSibling);
     } else {
       if (!row.nextElementSibling) {
-        say("It is already the last track on this page.");
+        say(gettext("It is already the last track on this page."));
         return;
       }
       list.insertBefore(row.nextElementSibling, row);

@@ -45,7 +45,7 @@ function apiErrorMessage(body, status) {
   if (details.file && details.file.length) {
     return String(details.file[0]);
   }
-  return errorMessage(body, status, "The upload was refused.");
+  return errorMessage(body, status, gettext("The upload was refused."));
 }
 
 function withId(url, id) {
@@ -57,7 +57,7 @@ function badge(status, label) {
   return element("span", "badge badge-" + status, label);
 }
 
-var STATUS_LABELS = { processing: "Processing", ready: "Ready", failed: "Failed" };
+var STATUS_LABELS = { processing: gettext("Processing"), ready: gettext("Ready"), failed: gettext("Failed") };
 
 /* ---- Upload page ---- */
 
@@ -99,12 +99,12 @@ function initUploads(form) {
       var row = makeRow(file);
       list.appendChild(row.node);
       if (maxBytes && file.size > maxBytes) {
-        refuse(row, "The file is larger than " + Math.floor(maxBytes / (1024 * 1024)) + " MB.");
+        refuse(row, interpolate(gettext("The file is larger than %(size)s MB."), { size: Math.floor(maxBytes / (1024 * 1024)) }, true));
         return;
       }
       waiting.push({ file: file, row: row, lyrics: lyrics[stem(file.name)] || null });
     });
-    say(announcer, files.length === 1 ? "Uploading 1 file." : "Uploading " + files.length + " files.");
+    say(announcer, interpolate(ngettext("Uploading %(count)s file.", "Uploading %(count)s files.", files.length), { count: files.length }, true));
     next();
   }
 
@@ -118,8 +118,8 @@ function initUploads(form) {
     var progress = element("progress");
     progress.max = 100;
     progress.value = 0;
-    progress.setAttribute("aria-label", "Upload of " + file.name);
-    var state = element("p", "upload-state", "Waiting…");
+    progress.setAttribute("aria-label", interpolate(gettext("Upload of %(name)s"), { name: file.name }, true));
+    var state = element("p", "upload-state", gettext("Waiting…"));
     node.appendChild(head);
     node.appendChild(progress);
     node.appendChild(state);
@@ -136,8 +136,8 @@ function initUploads(form) {
 
   function refuse(row, message) {
     row.progress.hidden = true;
-    setState(row, "refused", [badge("failed", "Refused"), " " + message]);
-    say(announcer, row.file.name + " was refused: " + message);
+    setState(row, "refused", [badge("failed", gettext("Refused")), " " + message]);
+    say(announcer, interpolate(gettext("%(name)s was refused: %(reason)s"), { name: row.file.name, reason: message }, true));
   }
 
   function next() {
@@ -160,14 +160,14 @@ function initUploads(form) {
     xhr.setRequestHeader("X-CSRFToken", csrfToken());
     xhr.setRequestHeader("Accept", "application/json");
     xhr.responseType = "json";
-    setState(row, "uploading", ["Uploading…"]);
+    setState(row, "uploading", [gettext("Uploading…")]);
     xhr.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) {
         var percent = Math.round((event.loaded / event.total) * 100);
         row.progress.value = percent;
         row.progress.textContent = percent + "%";
         if (percent === 100) {
-          setState(row, "checking", ["Storing the file…"]);
+          setState(row, "checking", [gettext("Storing the file…")]);
         }
       }
     });
@@ -187,29 +187,29 @@ function initUploads(form) {
     });
     xhr.addEventListener("error", function () {
       running -= 1;
-      refuse(row, "The connection failed while uploading; please try again.");
+      refuse(row, gettext("The connection failed while uploading; please try again."));
       next();
     });
     xhr.send(data);
   }
 
   function show(row, track) {
-    var link = element("a", "upload-track", "Edit “" + track.title + "”");
+    var link = element("a", "upload-track", interpolate(gettext("Edit “%(title)s”"), { title: track.title }, true));
     link.href = withId(trackUrl, track.id);
     var parts = [badge(track.status, STATUS_LABELS[track.status] || track.status), " ", link];
     if (track.album) {
-      parts.push(element("span", "muted", " · on “" + track.album.title + "”"));
+      parts.push(element("span", "muted", " · " + interpolate(gettext("on “%(title)s”"), { title: track.album.title }, true)));
     }
     if (track.status === "failed") {
-      parts.push(element("span", "error upload-reason", " " + (track.failure_reason || "Processing failed.")));
+      parts.push(element("span", "error upload-reason", " " + (track.failure_reason || gettext("Processing failed."))));
     }
     setState(row, track.status, parts);
     if (track.status === "ready") {
-      say(announcer, "“" + track.title + "” is ready.");
+      say(announcer, interpolate(gettext("“%(title)s” is ready."), { title: track.title }, true));
     } else if (track.status === "failed") {
-      say(announcer, "“" + track.title + "” failed: " + (track.failure_reason || "processing failed."));
+      say(announcer, interpolate(gettext("“%(title)s” failed: %(reason)s"), { title: track.title, reason: track.failure_reason || gettext("processing failed.") }, true));
     } else {
-      say(announcer, row.file.name + " is uploaded; “" + track.title + "” is being checked and processed.");
+      say(announcer, interpolate(gettext("%(name)s is uploaded; “%(title)s” is being checked and processed."), { name: row.file.name, title: track.title }, true));
     }
   }
 
@@ -321,13 +321,13 @@ function initTracklist(root) {
     var sent = snapshot();
     var wanted = { order: order() };
     renumber();
-    say(status, "Saving the order…");
+    say(status, gettext("Saving the order…"));
     saving = saving.then(function () {
       return request("PUT", orderUrl, { json: wanted })
         .then(function (result) {
           if (!result.ok || !result.data) {
             restore(saved);
-            say(status, "The order was not saved: " + apiErrorMessage(result.data, result.status));
+            say(status, interpolate(gettext("The order was not saved: %(reason)s"), { reason: apiErrorMessage(result.data, result.status) }, true));
             return;
           }
           var numbers = {};
@@ -336,11 +336,11 @@ function initTracklist(root) {
           });
           saved = sent;
           renumber(numbers);
-          say(status, "The order is saved.");
+          say(status, gettext("The order is saved."));
         })
         .catch(function () {
           restore(saved);
-          say(status, "The order was not saved: the connection failed.");
+          say(status, gettext("The order was not saved: the connection failed."));
         });
     });
   }
@@ -355,7 +355,7 @@ function initTracklist(root) {
       } else if (index > 0) {
         all[index - 1].appendChild(row);
       } else {
-        say(status, "It is already the first track.");
+        say(status, gettext("It is already the first track."));
         return false;
       }
     } else if (row.nextElementSibling) {
@@ -363,7 +363,7 @@ function initTracklist(root) {
     } else if (index < all.length - 1) {
       all[index + 1].insertBefore(row, all[index + 1].firstElementChild);
     } else {
-      say(status, "It is already the last track.");
+      say(status, gettext("It is already the last track."));
       return false;
     }
     return true;
