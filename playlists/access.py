@@ -72,7 +72,7 @@ class PlaylistRights:
 
     is_owner: bool
     can_edit: bool  # add, remove and reorder its tracks
-    can_copy: bool  # make a copy of their own
+    can_copy: bool  # make a copy of their own (never the owner's)
 
 
 def playlist_rights(*, playlist: Playlist, user: User) -> PlaylistRights:
@@ -80,20 +80,21 @@ def playlist_rights(*, playlist: Playlist, user: User) -> PlaylistRights:
 
     A share link lets anyone read an unlisted playlist, not open it by id: only
     those who may open it by id (anyone when it is public, its owner and
-    collaborators otherwise) may copy it, and only when it has tracks.
+    collaborators otherwise) may copy it, and only when it has tracks. Its owner
+    has it among their playlists already: the page offers them no copy.
     """
     is_owner = playlist_is_owner(playlist=playlist, user=user)
     can_edit = is_owner or playlist_can_edit_items(playlist=playlist, user=user)
     opens_by_id = can_edit or playlist.visibility == Playlist.Visibility.PUBLIC
-    can_copy = user.is_authenticated and playlist.item_count > 0 and opens_by_id
+    can_copy = user.is_authenticated and not is_owner and playlist.item_count > 0 and opens_by_id
     return PlaylistRights(is_owner=is_owner, can_edit=can_edit, can_copy=can_copy)
 
 
 def require_items_edit(*, playlist: Playlist, user: User) -> None:
     if not playlist_can_edit_items(playlist=playlist, user=user):
-        raise PermissionDenied("Only the owner and the collaborators of this playlist can change its tracks.")
+        raise PermissionDenied(_("Only the owner and the collaborators of this playlist can change its tracks."))
 
 
 def require_owner(*, playlist: Playlist, user: User) -> None:
     if not playlist_is_owner(playlist=playlist, user=user):
-        raise PermissionDenied("Only the owner of this playlist can do this.")
+        raise PermissionDenied(_("Only the owner of this playlist can do this."))

@@ -26,7 +26,7 @@ def _rights(playlist, user):
 
 def test_through_its_share_link_a_stranger_reads_an_unlisted_playlist_but_may_not_copy_it(shared, alice, bob, eve):
     by_link = selectors.playlist_by_share_token(token="tok")
-    assert _rights(by_link, alice) == (True, True, True)
+    assert _rights(by_link, alice) == (True, True, False)  # the owner's playlist is theirs already
     assert _rights(by_link, bob) == (False, True, True)
     assert _rights(by_link, eve) == (False, False, False)
     assert _rights(by_link, AnonymousUser()) == (False, False, False)

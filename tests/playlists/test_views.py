@@ -271,6 +271,16 @@ def test_album_and_artist_buttons_show_the_library_state(as_alice, alice, album,
     assert ">Following<" in html
 
 
+def test_the_owner_is_offered_no_copy_of_their_own_playlist_and_a_listener_is(client, alice, eve, tracks):
+    playlist = playlist_create(owner=alice, name="Mine", visibility="public")
+    playlist_items_add(playlist=playlist, by=alice, track_ids=[tracks[0].pk])
+
+    client.force_login(alice)
+    assert "Copy to my playlists" not in page(client, reverse("playlists:detail", args=[playlist.pk]))
+    client.force_login(eve)
+    assert "Copy to my playlists" in page(client, reverse("playlists:detail", args=[playlist.pk]))
+
+
 def test_a_shared_unlisted_playlist_offers_no_copy_to_strangers(client, alice, eve, tracks):
     playlist = playlist_create(owner=alice, name="Link only", visibility="unlisted")
     playlist_items_add(playlist=playlist, by=alice, track_ids=[tracks[0].pk])
