@@ -160,20 +160,22 @@ if (form) {
       const li = document.createElement("li");
       li.className = "lyrics-timing";
       li.dataset.index = String(index);
-      const label = "Line " + (index + 1) + (line.trim() ? ": " + line.trim() : " (instrumental break)");
+      const label = line.trim()
+        ? interpolate(gettext("Line %(number)s: %(text)s"), { number: index + 1, text: line.trim() }, true)
+        : interpolate(gettext("Line %(number)s (instrumental break)"), { number: index + 1 }, true);
       const input = document.createElement("input");
       input.className = "lyrics-time";
       input.inputMode = "decimal";
       input.autocomplete = "off";
       input.placeholder = "–:––.––";
       input.value = formatTime(starts[index]);
-      input.setAttribute("aria-label", "Start of " + label);
+      input.setAttribute("aria-label", interpolate(gettext("Start of %(line)s"), { line: label }, true));
       input.addEventListener("focus", () => pick(index));
       input.addEventListener("change", () => {
         const ms = parseTime(input.value);
         if (ms === undefined) {
           input.setAttribute("aria-invalid", "true");
-          say("Line " + (index + 1) + ": write the time as minutes:seconds, such as 1:23.45.");
+          say(interpolate(gettext("Line %(number)s: write the time as minutes:seconds, such as 1:23.45."), { number: index + 1 }, true));
           return;
         }
         input.removeAttribute("aria-invalid");
@@ -196,16 +198,16 @@ if (form) {
         } else {
           setStart(index, starts[index] + by);
         }
-        say(label + " starts at " + formatTime(starts[index]) + ".");
+        say(interpolate(gettext("%(line)s starts at %(time)s."), { line: label, time: formatTime(starts[index]) }, true));
       };
       const words = document.createElement("span");
       words.className = "lyrics-timing-text" + (line.trim() ? "" : " muted");
       words.textContent = line.trim() || "♪ (break)";
       li.append(
         input,
-        button("−", "0.1 s earlier", nudge(-100)),
-        button("+", "0.1 s later", nudge(100)),
-        button("▶", "Play from here", () => playFrom(index)),
+        button("−", gettext("0.1 s earlier"), nudge(-100)),
+        button("+", gettext("0.1 s later"), nudge(100)),
+        button("▶", gettext("Play from here"), () => playFrom(index)),
         words,
       );
       li.classList.toggle("is-out-of-order", outOfOrder(index));
@@ -312,7 +314,7 @@ if (form) {
   });
   canvas.addEventListener("pointerup", () => {
     if (dragging >= 0) {
-      say("Line " + (dragging + 1) + " starts at " + formatTime(starts[dragging]) + ".");
+      say(interpolate(gettext("Line %(number)s starts at %(time)s."), { number: dragging + 1, time: formatTime(starts[dragging]) }, true));
     }
     dragging = -1;
   });
@@ -348,7 +350,7 @@ if (form) {
     now.hidden = !on;
     if (on) {
       const line = texts[syncing].trim() || "♪ (break)";
-      now.textContent = "Next: line " + (syncing + 1) + " of " + texts.length + ": " + line;
+      now.textContent = interpolate(gettext("Next: line %(number)s of %(count)s: %(text)s"), { number: syncing + 1, count: texts.length, text: line }, true);
     }
     Array.prototype.forEach.call(list.children, (li, i) => li.classList.toggle("is-syncing", i === syncing));
   }
@@ -356,7 +358,7 @@ if (form) {
   function syncStart() {
     readText();
     if (!texts.length) {
-      say("Write or paste the lyrics first.");
+      say(gettext("Write or paste the lyrics first."));
       text.focus();
       return;
     }
@@ -369,7 +371,7 @@ if (form) {
     audio.play().catch(() => undefined);
     showSyncing();
     part("tap").focus();
-    say("Syncing from line " + (syncing + 1) + ". Press Space or Enter at the start of each line.");
+    say(interpolate(gettext("Syncing from line %(number)s. Press Space or Enter at the start of each line."), { number: syncing + 1 }, true));
   }
 
   function tap() {
@@ -382,7 +384,7 @@ if (form) {
     syncing += 1;
     if (syncing >= texts.length) {
       syncStop();
-      say("Every line has its start. Fine-tune them, then save.");
+      say(gettext("Every line has its start. Fine-tune them, then save."));
       return;
     }
     showSyncing();
@@ -399,13 +401,13 @@ if (form) {
   part("sync-stop").addEventListener("click", () => {
     audio.pause();
     syncStop();
-    say("Syncing stopped.");
+    say(gettext("Syncing stopped."));
   });
   part("clear-times").addEventListener("click", () => {
     starts = starts.map(() => null);
     dirty = true;
     renderLines();
-    say("Every line's start is cleared.");
+    say(gettext("Every line's start is cleared."));
   });
   // Space and Enter tap while syncing, wherever the focus is but in a text field; before the player's own keys.
   window.addEventListener(
@@ -447,17 +449,17 @@ if (form) {
       return;
     }
     if (file.size > 64 * 1024) {
-      say("“" + file.name + "” is larger than 64 KB: it cannot be lyrics.");
+      say(interpolate(gettext("“%(name)s” is larger than 64 KB: it cannot be lyrics."), { name: file.name }, true));
       return;
     }
     const read = lrcRead(await file.text());
     if (!read.lines.length) {
-      say("“" + file.name + "” holds no lines.");
+      say(interpolate(gettext("“%(name)s” holds no lines."), { name: file.name }, true));
       return;
     }
     fill({ lines: read.lines, language: read.language || language.value, written_by: read.writtenBy || writtenBy.value });
     dirty = true;
-    say("Read " + read.lines.length + " lines from “" + file.name + "”. Save to keep them.");
+    say(interpolate(ngettext("Read %(count)s line from “%(name)s”. Save to keep it.", "Read %(count)s lines from “%(name)s”. Save to keep them.", read.lines.length), { count: read.lines.length, name: file.name }, true));
   });
 
   part("export").addEventListener("click", () => {
@@ -477,9 +479,9 @@ if (form) {
   function showState() {
     const node = form.ownerDocument.querySelector("[data-lyrics=state] .muted");
     const parts = [];
-    parts.push(hasPublished ? "Published lyrics are shown to listeners." : "No lyrics are published.");
+    parts.push(hasPublished ? gettext("Published lyrics are shown to listeners.") : gettext("No lyrics are published."));
     if (hasDraft) {
-      parts.push("A draft is saved.");
+      parts.push(gettext("A draft is saved."));
     }
     node.textContent = parts.join(" ");
     part("delete-draft").hidden = !hasDraft;
@@ -496,7 +498,7 @@ if (form) {
     };
     const answer = await request("PUT", lyricsUrl, { json: body, form: form });
     if (!answer.ok) {
-      say(errorMessage(answer.data, answer.status, "The lyrics were refused."));
+      say(errorMessage(answer.data, answer.status, gettext("The lyrics were refused.")));
       return false;
     }
     return true;
@@ -507,7 +509,7 @@ if (form) {
       dirty = false;
       hasDraft = true;
       showState();
-      say(synced() ? "Draft saved, synced." : "Draft saved, without timing on every line.");
+      say(synced() ? gettext("Draft saved, synced.") : gettext("Draft saved, without timing on every line."));
     }
   });
 
@@ -519,28 +521,28 @@ if (form) {
     if (!answer.ok) {
       hasDraft = true;
       showState();
-      say(errorMessage(answer.data, answer.status, "The lyrics could not be published."));
+      say(errorMessage(answer.data, answer.status, gettext("The lyrics could not be published.")));
       return;
     }
     dirty = false;
     hasDraft = false;
     hasPublished = true;
     showState();
-    say("Published: listeners see these lyrics with the track.");
+    say(gettext("Published: listeners see these lyrics with the track."));
   });
 
   part("delete-draft").addEventListener("click", async () => {
-    if (!window.confirm("Discard the draft and go back to the published lyrics?")) {
+    if (!window.confirm(gettext("Discard the draft and go back to the published lyrics?"))) {
       return;
     }
     const answer = await request("DELETE", lyricsUrl + "?state=draft", { form: form });
     if (!answer.ok && answer.status !== 404) {
-      say(errorMessage(answer.data, answer.status, "The draft could not be discarded."));
+      say(errorMessage(answer.data, answer.status, gettext("The draft could not be discarded.")));
       return;
     }
     hasDraft = false;
     await loadLyrics();
-    say("The draft is discarded.");
+    say(gettext("The draft is discarded."));
   });
 
   window.addEventListener("beforeunload", (event) => {
@@ -574,5 +576,5 @@ if (form) {
 
   form.hidden = false;
   loadAudio();
-  loadLyrics().catch(() => say("The lyrics could not be loaded; reload the page to try again."));
+  loadLyrics().catch(() => say(gettext("The lyrics could not be loaded; reload the page to try again.")));
 }

@@ -15,7 +15,7 @@ import { audio, bar, ui } from "./dom.js";
 import { mediaSessionPlaying } from "./media-session.js";
 import { breakProgress, localProgress, serverProgress, state } from "./state.js";
 
-const REPEAT_LABELS = { off: "Repeat: off", context: "Repeat: all", track: "Repeat: this track" };
+const REPEAT_LABELS = { off: gettext("Repeat: off"), context: gettext("Repeat: all"), track: gettext("Repeat: this track") };
 
 function linkTo(element, href) {
   if ((element.getAttribute("href") || "") === href) {
@@ -152,8 +152,8 @@ function waveDraw(fraction) {
 // The ad of the break in place of the track: its picture, title and words, its link, and the countdown.
 function showAd(adBreak) {
   const ad = adBreak.ads[Math.min(Math.max(adBreak.index, 0), adBreak.ads.length - 1)];
-  ui.title.textContent = ad ? ad.title : "Ad break";
-  ui.artist.textContent = "Advertisement";
+  ui.title.textContent = ad ? ad.title : gettext("Ad break");
+  ui.artist.textContent = gettext("Advertisement");
   linkTo(ui.title, "");
   linkTo(ui.artist, "");
   if (ad && ad.image) {
@@ -199,10 +199,10 @@ function renderBreakControls(inBreak) {
 function renderBreakProgress() {
   const progress = breakProgress();
   const left = formatDuration(Math.ceil(progress.remaining / 1000) * 1000);
-  ui.adCountdown.textContent = "Your music continues in " + left;
+  ui.adCountdown.textContent = interpolate(gettext("Your music continues in %(time)s"), { time: left }, true);
   ui.seek.max = String(progress.total);
   ui.seek.value = String(progress.elapsed);
-  ui.seek.setAttribute("aria-valuetext", "Ad break: " + left + " left");
+  ui.seek.setAttribute("aria-valuetext", interpolate(gettext("Ad break: %(time)s left"), { time: left }, true));
   ui.elapsed.textContent = formatDuration(progress.elapsed);
   ui.total.textContent = formatDuration(progress.total);
   bar.style.setProperty("--progress", progress.total ? progress.elapsed / progress.total : 0);
@@ -225,7 +225,7 @@ export function renderProgress() {
   }
   const position = state.playsHere && state.loaded ? localProgress() : serverProgress();
   ui.seek.value = String(position);
-  ui.seek.setAttribute("aria-valuetext", formatDuration(position) + " of " + formatDuration(server.item.duration_ms));
+  ui.seek.setAttribute("aria-valuetext", interpolate(gettext("%(position)s of %(duration)s"), { position: formatDuration(position), duration: formatDuration(server.item.duration_ms) }, true));
   ui.elapsed.textContent = formatDuration(position);
   const fraction = server.item.duration_ms ? position / server.item.duration_ms : 0;
   bar.style.setProperty("--progress", fraction);
@@ -251,7 +251,7 @@ export function renderBar() {
   if (adBreak) {
     playing = adBreak.play; // between two ads, and while the server asks to wait, too
   }
-  ui.play.setAttribute("aria-label", playing ? "Pause" : "Play");
+  ui.play.setAttribute("aria-label", playing ? gettext("Pause") : gettext("Play"));
   ui.play.dataset.state = playing ? "playing" : "paused";
   bar.classList.toggle("is-playing", playing);
   if (server) {

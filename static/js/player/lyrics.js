@@ -105,7 +105,7 @@ function show(item, data) {
   const empty = part("lyrics-empty");
   const credit = part("lyrics-credit");
   if (!data || !data.lines.length) {
-    empty.textContent = item ? "No lyrics for this track." : "Nothing is playing.";
+    empty.textContent = item ? gettext("No lyrics for this track.") : gettext("Nothing is playing.");
     empty.hidden = false;
     credit.hidden = true;
     lines.removeAttribute("lang");
@@ -134,7 +134,7 @@ function show(item, data) {
       li.addEventListener("click", () => seek(line.start_ms)); // for the pointer; the keyboard seeks with the arrows
     }
   });
-  credit.textContent = data.written_by ? "Written by " + data.written_by : "";
+  credit.textContent = data.written_by ? interpolate(gettext("Written by %(author)s"), { author: data.written_by }, true) : "";
   credit.hidden = !data.written_by;
   panel.scrollTop = 0;
   follow();

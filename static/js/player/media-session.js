@@ -32,7 +32,7 @@ export function mediaSessionShowAd(ad) {
   }
   navigator.mediaSession.metadata = new MediaMetadata({
     title: ad.title,
-    artist: "Advertisement",
+    artist: gettext("Advertisement"),
     album: "",
     artwork: ad.image ? [{ src: ad.image }] : [],
   });

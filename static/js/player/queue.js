@@ -66,18 +66,18 @@ function queueRow(item, index) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "player-button small";
-    button.setAttribute("aria-label", label + ": " + item.title);
+    button.setAttribute("aria-label", interpolate(gettext("%(action)s: %(title)s"), { action: label, title: item.title }, true));
     button.title = label;
     button.textContent = text;
     button.addEventListener("click", handler);
     actions.appendChild(button);
   };
   if (typeof index === "number") {
-    add("Move up", "↑", () => moveQueued(index, -1));
-    add("Move down", "↓", () => moveQueued(index, 1));
-    add("Remove from queue", "×", () => setQueue(queueIds.filter((_, i) => i !== index)));
+    add(gettext("Move up"), "↑", () => moveQueued(index, -1));
+    add(gettext("Move down"), "↓", () => moveQueued(index, 1));
+    add(gettext("Remove from queue"), "×", () => setQueue(queueIds.filter((_, i) => i !== index)));
   } else if (index === undefined) {
-    add("Play next", "+", () => queueAdd(item.id, true));
+    add(gettext("Play next"), "+", () => queueAdd(item.id, true));
   }
   return li;
 }
@@ -100,7 +100,7 @@ export function queueAdd(trackId, next) {
   command("POST", "queue/", { track: trackId, position: next ? "next" : "end" }).then((answer) => {
     if (answer.ok) {
       const item = rowItems.get(trackId);
-      say((item ? item.title : "Track") + (next ? " plays next." : " added to the queue."));
+      say(interpolate(next ? gettext("%(title)s plays next.") : gettext("%(title)s added to the queue."), { title: item ? item.title : gettext("The track") }, true));
       refreshQueue();
     }
   });
@@ -120,7 +120,7 @@ export function queueStart() {
   });
   ui.queuePanel.querySelector("[data-player=queue-clear]").addEventListener("click", () => {
     command("DELETE", "queue/").then(() => {
-      say("Queue cleared.");
+      say(gettext("Queue cleared."));
       refreshQueue();
     });
   });

@@ -13,7 +13,7 @@ export function radioStart(seedType, seedId, name) {
   state.playsHere = true;
   return command("POST", "radio/", { seed_type: seedType, seed_id: seedId, device_id: state.device }).then((answer) => {
     if (answer.ok) {
-      say("Playing " + (name ? name + " radio." : "the radio."));
+      say(name ? interpolate(gettext("Playing %(name)s radio."), { name: name }, true) : gettext("Playing the radio."));
     }
     return answer;
   });
@@ -23,12 +23,12 @@ export function radioStart(seedType, seedId, name) {
 export function contextLabel(server, pastEnd) {
   const uri = (server && server.context && server.context.uri) || "";
   if (uri.startsWith("spotifyclone:radio:")) {
-    return "Next on the radio";
+    return gettext("Next on the radio");
   }
   if (pastEnd || uri === "spotifyclone:autoplay") {
-    return "Autoplay: more like what you played";
+    return gettext("Autoplay: more like what you played");
   }
-  return "Next up";
+  return gettext("Next up");
 }
 
 export function radioButtonsStart() {

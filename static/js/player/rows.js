@@ -90,7 +90,7 @@ export function markPlayingRows() {
   const playingHere = state.playsHere && Boolean(state.loaded) && !audio.paused;
   document.querySelectorAll("[data-action=play-all]").forEach((button) => {
     const list = tracklistFor(button);
-    button.textContent = playingHere && list && playsFrom(list) ? "Pause" : "Play";
+    button.textContent = playingHere && list && playsFrom(list) ? gettext("Pause") : gettext("Play");
   });
 }
 
@@ -104,7 +104,7 @@ export function decorateRows(root) {
     button.className = "row-menu";
     button.dataset.playerRowMenu = "";
     button.setAttribute("aria-haspopup", "menu");
-    button.setAttribute("aria-label", "More for " + (row.dataset.title || "this track"));
+    button.setAttribute("aria-label", row.dataset.title ? interpolate(gettext("More for %(title)s"), { title: row.dataset.title }, true) : gettext("More for this track"));
     button.innerHTML = '<svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18"><circle cx="5" cy="12" r="2"/><circle cx="12" cy="12" r="2"/><circle cx="19" cy="12" r="2"/></svg>';
     const slot = row.querySelector(".track-actions") || row;
     slot.appendChild(button);
@@ -190,9 +190,12 @@ export function rowsStart() {
   rowMenu.setAttribute("role", "menu");
   rowMenu.hidden = true;
   rowMenu.innerHTML =
-    '<button type="button" role="menuitem" data-menu="next">Play next</button>' +
-    '<button type="button" role="menuitem" data-menu="end">Add to queue</button>' +
-    '<button type="button" role="menuitem" data-menu="radio">Start song radio</button>';
+    '<button type="button" role="menuitem" data-menu="next"></button>' +
+    '<button type="button" role="menuitem" data-menu="end"></button>' +
+    '<button type="button" role="menuitem" data-menu="radio"></button>';
+  rowMenu.querySelector('[data-menu="next"]').textContent = gettext("Play next");
+  rowMenu.querySelector('[data-menu="end"]').textContent = gettext("Add to queue");
+  rowMenu.querySelector('[data-menu="radio"]').textContent = gettext("Start song radio");
   document.body.appendChild(rowMenu);
 
   rowMenu.addEventListener("click", (event) => {

@@ -36,7 +36,7 @@ export function command(method, path, body) {
       apply(answer.data);
     } else if (!answer.ok) {
       const error = apiError(answer.data);
-      say(error ? error.message : "That did not work.");
+      say(error ? error.message : gettext("That did not work."));
       poll(true);
     }
     return answer;
