@@ -227,6 +227,7 @@ class StateReportView(PlayerCommand):
     put = player_command("put", body_class, "Report the position from the playing device")
 
     def run(self, user: User, data: dict[str, Any]) -> dict[str, Any]:
+        player.device_seen(user_id=user.pk, device_id=data["device_id"])  # an app that reports without polling is there
         return player.player_report(
             user=user,
             device_id=data["device_id"],

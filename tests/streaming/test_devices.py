@@ -174,3 +174,14 @@ def test_the_sweep_lets_go_of_gone_devices_and_deletes_those_gone_for_a_month(li
     assert not Device.objects.filter(pk=long_gone.pk).exists()
     state = PlaybackState.objects.get(user=listener)
     assert (state.device_id, state.is_playing, state.position_ms) == (None, False, 5_000)
+
+
+def test_a_device_that_reports_without_polling_is_there(api, tracks):
+    _register(api, LAPTOP)
+    played = api.put("/api/v1/me/player/play/", {"device_id": LAPTOP, "tracks": tracks}, format="json").json()
+    _gone(LAPTOP)
+
+    report = {"device_id": LAPTOP, "position_ms": 9_000, "is_playing": True, "version": played["version"]}
+    assert api.put("/api/v1/me/player/state/", report, format="json").status_code == 200
+
+    assert _listed(api) == [(LAPTOP, "Chrome on Linux", True)]
