@@ -72,14 +72,21 @@ def test_what_a_listener_may_not_stream_is_refused_each_in_its_own_way() -> None
 
 
 @pytest.mark.django_db
-def test_history_is_the_listeners_own_plays_that_counted_newest_first() -> None:
+def test_history_is_the_listeners_own_plays_that_counted_or_ended_newest_first() -> None:
     listener, now = UserFactory(), timezone.now()
-    older = PlayFactory(user=listener, track__title="Older", started_at=now - timedelta(hours=2))
-    newer = PlayFactory(user=listener, track__title="Newer", started_at=now - timedelta(hours=1))
-    PlayFactory(user=listener, track__title="Skipped", counted=False, started_at=now)
+    older = PlayFactory(user=listener, track__title="Older", started_at=now - timedelta(hours=3))
+    newer = PlayFactory(user=listener, track__title="Newer", started_at=now - timedelta(hours=2), ended=False)
+    short = PlayFactory(
+        user=listener, track__title="Interlude", started_at=now - timedelta(hours=1), ms_played=22_000, counted=False
+    )
+    PlayFactory(user=listener, track__title="Skipped", ms_played=10_000, counted=False, ended=False, started_at=now)
     PlayFactory(track__title="Someone else's", started_at=now)
 
-    assert [play.track.title for play in play_history(user=listener)] == [newer.track.title, older.track.title]
+    assert [play.track.title for play in play_history(user=listener)] == [
+        short.track.title,
+        newer.track.title,
+        older.track.title,
+    ]
 
 
 @pytest.mark.django_db
