@@ -14,6 +14,7 @@
  */
 import { apiError } from "../http.js";
 import { audio, say } from "./dom.js";
+import { loudnessApply } from "./loudness.js";
 import { mediaSessionShowAd } from "./media-session.js";
 import { attach } from "./sources.js";
 import { clampVolume, render, state, stop } from "./state.js";
@@ -118,7 +119,7 @@ async function nextAd(adBreak) {
     return;
   }
   adBreak.playing = true;
-  audio.volume = clampVolume(state.userVolume); // ads are levelled to -14 LUFS in their files: no gain
+  audio.volume = clampVolume(state.userVolume * loudnessApply(audio, null)); // ads are levelled in their files: no gain
   if (adBreak.play) {
     playAd(adBreak);
   }

@@ -4,19 +4,19 @@
  * normalisation, and what the element itself reports (progress, an end, an
  * error, a pause the system made).
  *
- * Loudness is normalised toward -14 LUFS, only ever turned down, so nothing clips.
+ * Loudness is normalised by a gain on each element (loudness.js): the album's or the track's.
  */
 import { adBreakLeave, adBreakPlay, adBreakPlaying, adOver } from "./ads.js";
 import { audio, say, ui } from "./dom.js";
 import { renderProgress, showItem } from "./bar.js";
 import { mediaSessionPosition, mediaSessionShow } from "./media-session.js";
+import { loudnessApply, loudnessGain } from "./loudness.js";
 import { playsHeard, playsHeardReset, renewReceipt, reportPlay } from "./plays.js";
 import { attach, grantFor, prefetch } from "./sources.js";
 import { clampVolume, grants, localProgress, render, state, stop } from "./state.js";
 import { command, report } from "./sync.js";
 
 const DRIFT_MS = 2500;
-const TARGET_LUFS = -14;
 
 // This device follows the state: load what it names, seek when far off, play or pause; or stop when playback left.
 export function follow(server, previous) {
@@ -132,16 +132,11 @@ export function start() {
 // Volume, mute and loudness normalisation.
 
 export function gainFor(grant) {
-  if (!state.normalise || !grant || typeof grant.loudness_lufs !== "number") {
-    return 1;
-  }
-  // Toward the target, but never up: turning a quiet track up could clip it.
-  const gainDb = Math.min(0, TARGET_LUFS - grant.loudness_lufs);
-  return Math.pow(10, gainDb / 20);
+  return loudnessGain(grant);
 }
 
 export function applyVolume() {
-  audio.volume = clampVolume(state.userVolume * gainFor(state.loaded && state.loaded.grant));
+  audio.volume = clampVolume(state.userVolume * loudnessApply(audio, state.loaded && state.loaded.grant));
   audio.muted = localStorage.getItem("sc.muted") === "1";
   ui.volume.value = String(Math.round(state.userVolume * 100));
   ui.mute.setAttribute("aria-pressed", String(audio.muted));

@@ -8,8 +8,9 @@ import { applyVolume, audioStart, follow, gainFor } from "./audio.js";
 import { renderBar } from "./bar.js";
 import { controlsStart } from "./controls.js";
 import { deviceRegister, devicesStart } from "./devices.js";
-import { bar, domFind } from "./dom.js";
+import { audio, bar, domFind } from "./dom.js";
 import { keysStart } from "./keys.js";
+import { loudnessNodeGain } from "./loudness.js";
 import { lyricsShown, lyricsStart, renderLyrics } from "./lyrics.js";
 import { navigationStart } from "./navigation.js";
 import { queueStart, renderQueue } from "./queue.js";
@@ -62,7 +63,12 @@ if (domFind()) {
     },
     get loaded() {
       const loaded = state.loaded;
-      return loaded ? { id: loaded.item.id, bitrate: loaded.grant.bitrate, gain: gainFor(loaded.grant) } : null;
+      if (!loaded) {
+        return null;
+      }
+      // gain: the loudness gain chosen for it; nodeGain: the one its element's GainNode applies now.
+      const gain = gainFor(loaded.grant);
+      return { id: loaded.item.id, bitrate: loaded.grant.bitrate, gain: gain, nodeGain: loudnessNodeGain(audio) };
     },
   };
 }
