@@ -1,4 +1,5 @@
-"""A refused studio form, as a new artist meets it on a phone: the error in sight, the address one that reloads."""
+"""What a new artist met on a phone: a refused form's error in sight and its address one that reloads; the navigation
+whole, sizes as the server writes them, the search box's clear button drawn for the dark theme."""
 
 from typing import Any
 
@@ -14,7 +15,7 @@ from tests.catalog.test_upload_sizes import SIZES
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads(
+def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads_on_a_phone(
     browser: Any, live_server: Any, owner: Any, artist: Any, screenshot: Any
 ) -> None:
     album = AlbumFactory(artist=artist, title="Northern Lights")
@@ -71,4 +72,8 @@ def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads
     response = page.goto(page.url)  # what a reload of the address asks for
     assert response is not None
     assert response.status == 200
+
+    # The search box's own clear button is drawn for a dark page (it was blue on the dark theme).
+    page.goto(f"{live_server.url}{reverse('browse:search')}")
+    assert page.evaluate("() => getComputedStyle(document.getElementById('search-q')).colorScheme") == "dark"
     page.close()
