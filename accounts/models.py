@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -36,6 +37,9 @@ class User(AbstractUser):
         return self.display_name or self.username
 
 
+MAX_CROSSFADE_SECONDS = 12
+
+
 class Profile(models.Model):
     """What a listener pays for and how they like to listen."""
 
@@ -64,11 +68,23 @@ class Profile(models.Model):
     )
     autoplay = models.BooleanField(default=True, help_text="When the music you play ends, keep playing similar tracks.")
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    # The web player fades one track into the next over this many seconds; 0 is off. An album's
+    # next track, played in order, follows without a gap and is never crossfaded.
+    crossfade_seconds = models.PositiveSmallIntegerField(
+        _("crossfade"),
+        default=0,
+        validators=[MaxValueValidator(MAX_CROSSFADE_SECONDS)],
+        help_text=_("Seconds over which one track fades into the next (0: off)."),
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(plan__in=["free", "premium"]), name="accounts_profile_plan_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(crossfade_seconds__lte=MAX_CROSSFADE_SECONDS),
+                name="accounts_profile_crossfade_valid",
             ),
         ]
 

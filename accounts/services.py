@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from oauth2_provider.models import AccessToken, Application, Grant, RefreshToken, set_token_value
 from oauth2_provider.scopes import get_scopes_backend
 from oauthlib.common import generate_token
@@ -25,7 +26,7 @@ from core.images import ImageError, image_normalise
 
 USER_FIELDS = frozenset({"display_name", "email"})
 PROFILE_FIELDS = frozenset(
-    {"country", "streaming_quality", "explicit_content", "private_session", "autoplay", "language"}
+    {"country", "streaming_quality", "explicit_content", "private_session", "autoplay", "crossfade_seconds", "language"}
 )
 AVATAR_SIZE = 256
 
@@ -54,7 +55,7 @@ def user_create(*, username: str, email: str, password: str, display_name: str =
         with transaction.atomic():
             user.save()
     except IntegrityError as exc:  # lost a race with an identical sign-up
-        raise ValidationError("This username or email address was just taken.") from exc
+        raise ValidationError(gettext("This username or email address was just taken.")) from exc
     return user
 
 
@@ -65,10 +66,10 @@ def current_password_check(*, request: HttpRequest, user: User, password: str | 
     session or token cannot guess the password through a settings change.
     """
     if not password:
-        raise ValidationError({"current_password": "Enter your current password to change this."})
+        raise ValidationError({"current_password": gettext("Enter your current password to change this.")})
     signed_in = authenticate(request, username=user.get_username(), password=password)
     if signed_in is None or signed_in.pk != user.pk:
-        raise ValidationError({"current_password": "The current password is not right."})
+        raise ValidationError({"current_password": gettext("The current password is not right.")})
 
 
 def account_update(
@@ -88,7 +89,9 @@ def account_update(
     """
     unknown = set(changes) - USER_FIELDS - PROFILE_FIELDS
     if unknown:
-        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            gettext("These fields cannot be changed: %(value)s.") % {"value": ", ".join(sorted(unknown))}
+        )
     # A ModelForm may already have put the new address on the instance: compare with what is stored.
     user.email = User.objects.values_list("email", flat=True).get(pk=user.pk)
     new_email = User.objects.normalize_email(changes.pop("email", user.email)).strip()
@@ -103,7 +106,7 @@ def account_update(
         except ValidationError as exc:
             raise ValidationError({"email": exc.messages}) from exc
         if User.objects.exclude(pk=user.pk).filter(email__iexact=new_email).exists():
-            raise ValidationError({"email": "An account with this email address already exists."})
+            raise ValidationError({"email": gettext("An account with this email address already exists.")})
         base_url = request.build_absolute_uri("/")
     with transaction.atomic():
         _account_apply(user=user, avatar=avatar, changes=changes)
@@ -153,17 +156,21 @@ def email_change_confirm(*, token: str, base_url: str) -> User:
     user = User.objects.select_for_update().filter(pk=change.user_id).first()
     if user is None or not email_change.token_still_applies(change, user):
         raise ValidationError(
-            "This link no longer applies: the account's email address or password has changed since it was sent.",
+            gettext(
+                "This link no longer applies: the account's email address or password has changed since it was sent."
+            ),
             code="stale_link",
         )
     if User.objects.exclude(pk=user.pk).filter(email__iexact=change.new_email).exists():
-        raise ValidationError("An account with this email address already exists.", code="email_taken")
+        raise ValidationError(gettext("An account with this email address already exists."), code="email_taken")
     user.email = change.new_email
     try:
         with transaction.atomic():
             user.save(update_fields=["email"])
     except IntegrityError as exc:  # another account took the address meanwhile
-        raise ValidationError("An account with this email address already exists.", code="email_taken") from exc
+        raise ValidationError(
+            gettext("An account with this email address already exists."), code="email_taken"
+        ) from exc
     transaction.on_commit(lambda: email_change.pending_forget(user_id=user.pk))
     transaction.on_commit(
         lambda: email_change.mail_for_change(user=user, old_email=change.old_email, base_url=base_url)

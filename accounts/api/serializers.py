@@ -2,7 +2,7 @@ from django.conf import settings
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 
-from accounts.models import Profile, User
+from accounts.models import MAX_CROSSFADE_SECONDS, Profile, User
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -40,6 +40,14 @@ class MeSerializer(serializers.ModelSerializer):
     autoplay = serializers.BooleanField(
         source="profile.autoplay", required=False, help_text="Similar tracks play on when the music runs out."
     )
+    crossfade_seconds = serializers.IntegerField(
+        source="profile.crossfade_seconds",
+        required=False,
+        min_value=0,
+        max_value=MAX_CROSSFADE_SECONDS,
+        help_text="The web player fades one track into the next over this many seconds (0: off). "
+        "An album's next track, played in order, follows without a gap and is never crossfaded.",
+    )
     language = serializers.ChoiceField(source="profile.language", choices=settings.LANGUAGES, required=False)
     avatar_url = serializers.SerializerMethodField()
     current_password = serializers.CharField(
@@ -67,6 +75,7 @@ class MeSerializer(serializers.ModelSerializer):
             "explicit_content",
             "private_session",
             "autoplay",
+            "crossfade_seconds",
             "language",
             "current_password",
         )

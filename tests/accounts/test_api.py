@@ -138,3 +138,22 @@ def test_unknown_api_path_answers_json_404(api):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_patch_me_sets_the_crossfade_within_twelve_seconds(api):
+    user = UserFactory()
+    api.force_authenticate(user)
+    assert api.get("/api/v1/me/").json()["crossfade_seconds"] == 0  # off until the listener sets it
+
+    response = api.patch("/api/v1/me/", {"crossfade_seconds": 6}, format="json")
+    refused = api.patch("/api/v1/me/", {"crossfade_seconds": 13}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["crossfade_seconds"] == 6
+    assert refused.status_code == 400
+    assert "crossfade_seconds" in refused.json()["error"]["details"]
+    user.profile.refresh_from_db()
+    assert user.profile.crossfade_seconds == 6
+    schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["components"]["schemas"]["PatchedMeRequest"]["properties"]["crossfade_seconds"]["maximum"] == 12

@@ -148,3 +148,22 @@ def test_settings_page_needs_a_login(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_settings_page_sets_the_crossfade_the_player_bar_carries(client):
+    user = UserFactory()
+    client.force_login(user)
+    form = {"display_name": "", "email": user.email, "streaming_quality": "auto", "language": "en", "autoplay": "on"}
+
+    page = client.get(reverse("accounts:settings")).content.decode()
+    assert '<option value="0" selected>Off</option>' in page
+    assert '<option value="12">12 seconds</option>' in page
+    response = client.post(reverse("accounts:settings"), {**form, "crossfade_seconds": "4"})
+    refused = client.post(reverse("accounts:settings"), {**form, "crossfade_seconds": "30"})
+
+    assert response.status_code == 302
+    assert refused.status_code == 200
+    user.refresh_from_db()
+    assert user.profile.crossfade_seconds == 4
+    assert 'data-crossfade="4"' in client.get(reverse("accounts:settings")).content.decode()
