@@ -7,7 +7,10 @@
  * player instead (static/js/player/) and never load this.
  */
 
-const t = (text) => (window.gettext ? window.gettext(text) : text);
+// Django's JavaScript catalogue (/jsi18n/) when the page has it; the English text otherwise.
+function gettext(text) {
+  return window.gettext ? window.gettext(text) : text;
+}
 
 let queue = []; // the rows still to play, next first
 let current = null; // the row playing
@@ -34,7 +37,7 @@ function render() {
   if (!element || !toggle) return;
   const paused = element.paused;
   toggle.dataset.state = paused ? "paused" : "playing";
-  toggle.setAttribute("aria-label", paused ? t("Play") : t("Pause"));
+  toggle.setAttribute("aria-label", paused ? gettext("Play") : gettext("Pause"));
   part("next").disabled = queue.length === 0;
   markRows();
 }
@@ -62,12 +65,12 @@ async function play(row) {
   try {
     response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
   } catch {
-    promptShow(t("The preview could not be loaded. Try again in a moment."));
+    promptShow(gettext("The preview could not be loaded. Try again in a moment."));
     return;
   }
   if (row !== current) return; // another row was chosen meanwhile
   if (response.status === 429) {
-    promptShow(t("That's a lot of previews: sign up to keep listening, or try again in a minute."));
+    promptShow(gettext("That's a lot of previews: sign up to keep listening, or try again in a minute."));
     render();
     return;
   }
@@ -142,7 +145,7 @@ document.addEventListener(
   "ended",
   (event) => {
     if (event.target !== audio()) return;
-    promptShow(t("That was a preview. Sign up free to hear whole tracks."));
+    promptShow(gettext("That was a preview. Sign up free to hear whole tracks."));
     next();
   },
   true,

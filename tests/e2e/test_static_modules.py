@@ -11,7 +11,14 @@ import pytest
 from django.conf import settings
 
 # What the templates load; everything else is reached through their imports.
-ENTRY_POINTS = ["js/player/main.js", "js/studio.js", "js/lyrics-editor.js", "js/playlists.js", "js/search.js"]
+ENTRY_POINTS = [
+    "js/player/main.js",
+    "js/studio.js",
+    "js/lyrics-editor.js",
+    "js/playlists.js",
+    "js/search.js",
+    "js/preview.js",
+]
 IMPORT = re.compile(
     r"""(?:\bimport|\bexport)\b[^"';]*?\bfrom\s*["']([^"']+)["']\s*;|\bimport\s*\(?\s*["']([^"']+)["']"""
 )

@@ -13,6 +13,7 @@ from tests.accounts.factories import UserFactory
 from tests.catalog.factories import AlbumFactory, ArtistFactory, TrackFactory
 
 pytestmark = pytest.mark.django_db
+BUDGET = 12  # a listener page's most (tests/spotifyclone/test_page_budget.py), for visitors too
 
 
 def _meta(page: str) -> dict[str, str]:
@@ -30,8 +31,11 @@ def album() -> Album:
     return album
 
 
-def test_an_album_page_is_a_card_with_absolute_artwork_and_offers_previews(client: Any, album: Album) -> None:
-    page = client.get(f"/albums/{album.pk}/").content.decode()
+def test_an_album_page_is_a_card_with_absolute_artwork_and_offers_previews(
+    client: Any, album: Album, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(BUDGET):
+        page = client.get(f"/albums/{album.pk}/").content.decode()
 
     meta = _meta(page)
     assert meta["og:type"] == "music.album"
@@ -66,7 +70,9 @@ def test_an_artist_page_is_a_profile_card(client: Any, album: Album) -> None:
     assert meta["og:url"] == "http://testserver/artists/aurora-fields/"
 
 
-def test_a_shared_playlist_is_a_card_and_a_private_one_gives_nothing_away(client: Any, album: Album) -> None:
+def test_a_shared_playlist_is_a_card_and_a_private_one_gives_nothing_away(
+    client: Any, album: Album, django_assert_max_num_queries: Any
+) -> None:
     owner = UserFactory(username="alice")
     playlist = playlist_create(owner=owner, name="Road trip", visibility=Playlist.Visibility.UNLISTED)
     playlist_items_add(playlist=playlist, by=owner, track_ids=list(album.tracks.values_list("pk", flat=True)))
@@ -74,7 +80,8 @@ def test_a_shared_playlist_is_a_card_and_a_private_one_gives_nothing_away(client
     Playlist.objects.filter(pk=playlist.pk).update(mosaic="playlists/mosaic.png")  # made by a task, after commit
     shared = f"/playlists/shared/{playlist.share_token}/"
 
-    page = client.get(shared).content.decode()
+    with django_assert_max_num_queries(BUDGET):
+        page = client.get(shared).content.decode()
 
     meta = _meta(page)
     assert meta["og:type"] == "music.playlist"
