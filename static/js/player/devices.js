@@ -13,15 +13,16 @@ import { playHere } from "./controls.js";
 import { state } from "./state.js";
 import { call, command } from "./sync.js";
 
-const t = (text) => (window.gettext ? window.gettext(text) : text);
-const tf = (format, values) => (window.interpolate ? window.interpolate(t(format), values, true) : t(format).replace(/%\((\w+)\)s/g, (m, k) => values[k]));
+// Django's JavaScript catalog (/jsi18n/) when the page has it; the words stay English without it.
+const gettext = (text) => (window.gettext ? window.gettext(text) : text);
+const interpolate = (format, values) => (window.interpolate ? window.interpolate(format, values, true) : format.replace(/%\((\w+)\)s/g, (match, key) => values[key]));
 
 function deviceDescription() {
   const ua = navigator.userAgent;
   const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : "Browser";
   const os = /Android/.test(ua) ? "Android" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac OS X/.test(ua) ? "Mac" : /Windows/.test(ua) ? "Windows" : /Linux/.test(ua) ? "Linux" : "the web";
   const type = /iPad|Tablet/.test(ua) ? "tablet" : /Mobi|Android|iPhone/.test(ua) ? "smartphone" : "computer";
-  return { name: tf("%(browser)s on %(os)s", { browser: browser, os: os === "the web" ? t("the web") : os }), type: type };
+  return { name: interpolate(gettext("%(browser)s on %(os)s"), { browser: browser, os: os === "the web" ? gettext("the web") : os }), type: type };
 }
 
 async function refreshDevices(focusRename) {
@@ -40,9 +41,9 @@ async function refreshDevices(focusRename) {
     button.dataset.deviceId = device.id;
     const mine = device.id === state.device;
     const server = state.server;
-    const doing = device.is_active ? (server && server.is_playing ? t("Playing") : t("Paused here")) : t("Available");
+    const doing = device.is_active ? (server && server.is_playing ? gettext("Playing") : gettext("Paused here")) : gettext("Available");
     button.innerHTML = '<span class="device-name"></span><span class="device-state muted"></span>';
-    button.querySelector(".device-name").textContent = mine ? tf("%(name)s (this browser)", { name: device.name }) : device.name;
+    button.querySelector(".device-name").textContent = mine ? interpolate(gettext("%(name)s (this browser)"), { name: device.name }) : device.name;
     button.querySelector(".device-state").textContent = doing;
     if (device.is_active) {
       button.setAttribute("aria-current", "true");
@@ -59,8 +60,8 @@ async function refreshDevices(focusRename) {
     rename.type = "button";
     rename.className = "button ghost small device-rename";
     rename.dataset.renames = device.id;
-    rename.textContent = t("Rename");
-    rename.setAttribute("aria-label", tf("Rename %(name)s", { name: device.name }));
+    rename.textContent = gettext("Rename");
+    rename.setAttribute("aria-label", interpolate(gettext("Rename %(name)s"), { name: device.name }));
     rename.addEventListener("click", () => renameForm(li, device));
     li.append(button, rename);
     list.appendChild(li);
@@ -83,11 +84,11 @@ function renameForm(li, device) {
   const input = form.querySelector("input");
   const [save, cancel] = form.querySelectorAll("button");
   label.htmlFor = id;
-  label.textContent = t("Name of this device");
+  label.textContent = gettext("Name of this device");
   input.id = id;
   input.value = device.name;
-  save.textContent = t("Save");
-  cancel.textContent = t("Cancel");
+  save.textContent = gettext("Save");
+  cancel.textContent = gettext("Cancel");
   const back = () => refreshDevices(device.id);
   cancel.addEventListener("click", back);
   form.addEventListener("keydown", (event) => {
@@ -103,7 +104,7 @@ function renameForm(li, device) {
     if (answer.ok) {
       back();
     } else {
-      form.querySelector(".device-rename-error").textContent = errorMessage(answer.data, answer.status, t("That did not work."));
+      form.querySelector(".device-rename-error").textContent = errorMessage(answer.data, answer.status, gettext("That did not work."));
       input.focus();
     }
   });
