@@ -161,7 +161,11 @@ class Device(models.Model):
                 name="streaming_device_type_valid",
             ),
         ]
-        indexes = [models.Index(fields=["user", "-last_seen"])]
+        indexes = [
+            models.Index(fields=["user", "-last_seen"]),
+            # The hourly sweep finds the devices gone for a month (``devices_sweep``).
+            models.Index(fields=["last_seen"], name="streaming_device_last_seen"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.device_id})"

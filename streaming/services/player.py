@@ -166,7 +166,9 @@ def devices_sweep() -> dict[str, int]:
     Idempotent: a second run finds nothing more to do.
     """
     gone = list(
-        PlaybackState.objects.filter(device__last_seen__lt=devices_present_since()).values_list("user_id", flat=True)
+        PlaybackState.objects.filter(device__isnull=False, device__last_seen__lt=devices_present_since()).values_list(
+            "user_id", flat=True
+        )
     )
     released = sum(player_release_gone(user_id=user_id) is not None for user_id in gone)
     forgotten_before = timezone.now() - dt.timedelta(days=DEVICE_FORGOTTEN_DAYS)
