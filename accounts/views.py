@@ -14,6 +14,7 @@ from accounts import selectors, services
 from accounts.auth import AuthenticatedHttpRequest
 from accounts.forms import AccountForm, PreferencesForm, SignUpForm
 from accounts.models import User
+from core.forms import form_focused
 
 
 @require_http_methods(["GET", "POST"])
@@ -40,7 +41,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             if target and safe:
                 return redirect(target)
             return redirect("home")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form_focused(form)})
 
 
 @login_required
@@ -73,8 +74,8 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     # A refused form leaves the instances half-changed: show what is stored.
     user.refresh_from_db()
     context = {
-        "account_form": account_form,
-        "preferences_form": preferences_form,
+        "account_form": form_focused(account_form),
+        "preferences_form": form_focused(preferences_form),
         "profile": user.profile,
         "pending_email": selectors.email_change_pending(user=user),
     }

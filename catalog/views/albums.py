@@ -23,9 +23,10 @@ from catalog.forms import AlbumForm, ImageForm, ScheduleForm, TrackMoveForm, Tra
 from catalog.models import Album
 from catalog.services import albums as album_services
 from catalog.views.lookups import addable_tracks, album_tracks, editable_album
-from catalog.views.refusals import form_focused, form_refused
+from catalog.views.refusals import form_refused
 from catalog.views.rows import track_rows
 from core.errors import refused
+from core.forms import form_focused
 
 
 def _album_initial(album: Album) -> dict[str, Any]:

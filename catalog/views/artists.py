@@ -18,8 +18,9 @@ from catalog.models import Artist
 from catalog.services import albums as album_services
 from catalog.services import artists as artist_services
 from catalog.views.lookups import editable_artist
-from catalog.views.refusals import form_focused, form_refused
+from catalog.views.refusals import form_refused
 from catalog.views.rows import track_rows
+from core.forms import form_focused
 
 UPLOADS_PER_PAGE = 50
 

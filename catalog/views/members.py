@@ -16,8 +16,9 @@ from catalog.models import Artist, ArtistInvitation, ArtistMembership
 from catalog.services import artists as artist_services
 from catalog.services import invitations as invitation_services
 from catalog.views.lookups import editable_artist
-from catalog.views.refusals import form_focused, form_refused
+from catalog.views.refusals import form_refused
 from core.errors import refused
+from core.forms import form_focused
 
 
 def _members_page(
