@@ -83,7 +83,7 @@ def device_register(*, user: User, device_id: str, name: str, type: str = Device
         device = Device.objects.select_for_update().filter(user_id=user.pk, device_id=device_id).first()
         now = timezone.now()
         if device is None or not device.named_by_listener:
-            name = _distinct_name(user_id=user.pk, device_id=device_id, name=name)
+            name = _distinct_name(user_id=user.pk, device_id=device_id, name=name, had=device.name if device else "")
         else:
             name = device.name
         device, _ = Device.objects.update_or_create(
@@ -93,14 +93,21 @@ def device_register(*, user: User, device_id: str, name: str, type: str = Device
     return device
 
 
-def _distinct_name(*, user_id: int, device_id: str, name: str) -> str:
-    """``name``, or ``name 2``, ``name 3``…: the first that none of the listener's other devices there now has."""
+def _distinct_name(*, user_id: int, device_id: str, name: str, had: str = "") -> str:
+    """``name``, or ``name 2``, ``name 3``…: the first that none of the listener's other devices there now has.
+
+    A device keeps the number it ``had`` while no other device there has taken
+    it, so that its name does not change under the listener at every page load.
+    """
     taken = set(
         Device.objects.filter(user_id=user_id, last_seen__gte=devices_present_since())
         .exclude(device_id=device_id)
         .values_list("name", flat=True)
     )
     base = name.strip()[: NAME_LENGTH - 4] or "Web player"
+    numbered = had.startswith(base + " ") and had[len(base) + 1 :].isdigit()
+    if had not in taken and (had == base or numbered):
+        return had
     if base not in taken:
         return base
     number = 2

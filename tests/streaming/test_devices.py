@@ -111,12 +111,14 @@ def test_devices_with_the_same_default_name_are_told_apart(api):
     assert _register(api, LAPTOP)["name"] == "Chrome on Linux"
     assert _register(api, DESKTOP)["name"] == "Chrome on Linux 2"
     assert _register(api, PHONE)["name"] == "Chrome on Linux 3"
-    # Seen again, each keeps its own.
+    # Seen again, each keeps its own, even once the first has gone.
     assert _register(api, DESKTOP)["name"] == "Chrome on Linux 2"
-    # A name of a device that has gone is free again.
     _gone(LAPTOP)
+    assert _register(api, DESKTOP)["name"] == "Chrome on Linux 2"
+    # The name of a device that has gone is free again, and it takes a new one if it comes back to find it taken.
     _gone(PHONE)
-    assert _register(api, PHONE)["name"] == "Chrome on Linux"
+    assert _register(api, "newtab-000000001")["name"] == "Chrome on Linux"
+    assert _register(api, LAPTOP)["name"] == "Chrome on Linux 3"
 
 
 def test_the_listener_renames_a_device_and_its_default_no_longer_replaces_the_name(api, listener, tracks):
