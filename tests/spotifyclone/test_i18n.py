@@ -89,3 +89,57 @@ def test_the_javascript_catalogue_is_a_cacheable_script_per_language(client: Cli
     assert "public" in response["Cache-Control"]
     assert b"django.gettext" in response.content or b"gettext" in response.content
     assert client.get("/jsi18n/de/").status_code == 404
+
+
+def test_a_french_listener_sees_the_home_page_a_browse_page_and_the_player_bar_in_french(client: Client) -> None:
+    client.force_login(_listener("fr"))
+    home = client.get("/").content.decode()
+    assert "Content de vous revoir" in home
+    assert ">Accueil</a>" in home
+    assert ">Bibliothèque</a>" in home
+    assert ">Se déconnecter</button>" in home
+    assert ">♥ Titres likés</a>" in home  # the sidebar
+    # The player bar, in every page of a signed-in listener.
+    assert 'aria-label="Lecteur"' in home
+    assert 'aria-label="Lecture aléatoire"' in home
+    assert ">File d'attente</h2>" in home
+    assert ">Paroles</h2>" in home
+    releases = client.get("/new-releases/").content.decode()
+    assert "<h1>Nouvelles sorties</h1>" in releases
+    assert "Rien n'est encore sorti." in releases
+    search = client.get("/search/").content.decode()
+    assert 'placeholder="Que souhaitez-vous écouter\u00a0?"' in search
+
+
+def test_a_visitor_whose_browser_asks_for_french_sees_french(client: Client) -> None:
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "La musique pour tous" in body
+    assert ">Se connecter</a>" in body
+    assert ">S'inscrire</a>" in body
+    assert "Music for everyone" not in body
+
+
+def test_counts_take_the_plural_form_of_the_language(client: Client) -> None:
+    from playlists.services.playlists import playlist_create
+
+    person = _listener("en")
+    viewer = _listener("fr")
+    client.force_login(viewer)
+    url = f"/users/{person.username}/"
+    assert "0 playlist publique" in client.get(url).content.decode()  # French counts 0 as one
+    playlist_create(owner=person, name="Une", visibility="public")
+    assert "1 playlist publique" in client.get(url).content.decode()
+    playlist_create(owner=person, name="Deux", visibility="public")
+    assert "2 playlists publiques" in client.get(url).content.decode()
+    viewer.profile.language = "en"
+    viewer.profile.save(update_fields=["language"])
+    assert "2 public playlists" in client.get(url).content.decode()
+
+
+def test_the_french_javascript_catalogue_holds_the_players_strings_and_plural_rule(client: Client) -> None:
+    body = client.get("/jsi18n/fr/").content.decode()
+    assert '"Queue cleared."' in body
+    assert "File d'attente vid" in body
+    assert "(n > 1)" in body  # French: 0 and 1 are singular
+    english = client.get("/jsi18n/en/").content.decode()
+    assert "File d'attente" not in english
