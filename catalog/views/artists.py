@@ -46,7 +46,8 @@ def studio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = selectors.membership_list(user=request.user)
     rows = [(m.artist, m.get_role_display(), artwork_url(m.artist.image.name, 300)) for m in memberships]
     invitations = selectors.artist_invitations_for(user=request.user)
-    return render(request, "catalog/studio_home.html", {"artists": rows, "form": form, "invitations": invitations})
+    context = {"artists": rows, "form": form_focused(form), "invitations": invitations}
+    return render(request, "catalog/studio_home.html", context)
 
 
 # The artist dashboard.

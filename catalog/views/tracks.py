@@ -19,6 +19,7 @@ from catalog.services import tracks as track_services
 from catalog.views.lookups import editable_track
 from catalog.views.refusals import form_refused
 from catalog.views.rows import length
+from core.forms import form_focused
 
 
 def _track_initial(track: Track) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def track_edit(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse
         "artist": track.artist,
         "album": track.album,
         "duration": length(track.duration_ms),
-        "form": form,
+        "form": form_focused(form),
         "waveform": waveform_path(selectors.track_waveform(track_id=track.pk)),
     }
     return render(request, "catalog/track_edit.html", context)
