@@ -5,6 +5,7 @@ and running it again adds only what is missing.
 """
 
 import io
+import random
 import tempfile
 import time
 from collections.abc import Callable
@@ -14,12 +15,13 @@ from pathlib import Path
 
 from django.core.files import File
 from django.db import transaction
+from PIL import Image, ImageDraw
 
 from accounts import services as account_services
 from accounts.models import Profile, User
 from catalog.models import Album, Artist, Lyrics, Track
 from catalog.services.albums import album_artwork_set, album_create, album_publish
-from catalog.services.artists import artist_create, genre_get_or_create
+from catalog.services.artists import artist_create, artist_image_set, genre_get_or_create
 from catalog.services.lyrics import lyrics_save
 from catalog.services.tracks import track_upload
 from catalog.synth import artwork_synthesise, audio_synthesise
@@ -190,6 +192,61 @@ def _demo_lyrics_add(*, album: Album, by: User, seed: int) -> None:
     )
 
 
+def artist_picture_synthesise(*, seed: int, size: int = 640) -> bytes:
+    """A demo artist's square picture, as PNG bytes: a silhouette under stage lights, centred for a round crop."""
+    rng = random.Random(seed)  # noqa: S311 - a picture, not a secret
+    light = tuple(rng.randint(120, 255) for _ in range(3))
+    dark = tuple(rng.randint(5, 45) for _ in range(3))
+    image = Image.new("RGBA", (size, size))
+    draw = ImageDraw.Draw(image)
+    for y in range(size):  # the stage: light above, dark below
+        mix = min(1.0, y / size * 1.3)
+        draw.line(
+            [(0, y), (size, y)], fill=(*(int(a * (1 - mix) + b * mix) for a, b in zip(light, dark, strict=True)), 255)
+        )
+    beams = Image.new("RGBA", (size, size))
+    beam_draw = ImageDraw.Draw(beams)
+    for _ in range(rng.randint(2, 4)):  # spotlights from above
+        top = rng.randint(0, size)
+        spread = rng.randint(size // 10, size // 4)
+        foot = size // 2 + rng.randint(-size // 4, size // 4)
+        beam_draw.polygon(
+            [(top - 6, 0), (top + 6, 0), (foot + spread, size), (foot - spread, size)], fill=(255, 255, 255, 46)
+        )
+    image = Image.alpha_composite(image, beams)
+    draw = ImageDraw.Draw(image)
+    middle, head = size // 2 + rng.randint(-size // 16, size // 16), size // 9
+    head_y = size * 9 // 20
+
+    def figure(grow: int, colour: tuple[int, ...]) -> None:
+        draw.ellipse(
+            [middle - head - grow, head_y - head - grow, middle + head + grow, head_y + head + grow], fill=colour
+        )
+        neck = head * 2 // 5
+        draw.rectangle([middle - neck - grow, head_y, middle + neck + grow, head_y + head * 2], fill=colour)
+        top, width = head_y + head * 3 // 2, size * 3 // 10
+        draw.rounded_rectangle(
+            [middle - width - grow, top - grow, middle + width + grow, size + size // 8], radius=size // 8, fill=colour
+        )
+
+    figure(4, (*light, 255))  # the rim the lights draw around it
+    figure(0, (*(c // 3 for c in dark), 255))
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def demo_artist_pictures_add(*, by: User) -> int:
+    """Give each demo artist without a picture its generated one (an older demo install too); return how many."""
+    added = 0
+    for index, spec in enumerate(DEMO_CATALOG):
+        artist = Artist.objects.filter(name=spec.name).first()
+        if artist is not None and not artist.image:
+            artist_image_set(artist=artist, by=by, file=io.BytesIO(artist_picture_synthesise(seed=index)))
+            added += 1
+    return added
+
+
 def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int, int] = (20, 45)) -> dict[str, int]:
     """Load the demo catalog; return how many artists, albums and tracks were added."""
     users = {spec[0]: _user(*spec) for spec in DEMO_USERS}
@@ -255,4 +312,6 @@ def seed_demo(*, report: Callable[[str], None] = print, track_seconds: tuple[int
                 album.refresh_from_db()
                 if album.status != Album.Status.PUBLISHED and album.tracks.filter(status=Track.Status.READY).exists():
                     album_publish(album=album, by=member)
+    # After the artists exist; an install seeded before artists had pictures gets them now.
+    added["pictures"] = demo_artist_pictures_add(by=member)
     return added

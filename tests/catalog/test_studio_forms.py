@@ -76,7 +76,7 @@ def test_a_refused_artwork_comes_back_on_the_album_page_next_to_its_field(client
     assert _described_error(html, "id_image") == "The image is 32×32 pixels; each side needs 64 at least."
     album.refresh_from_db()
     assert album.artwork.name == ""
-    assert stored_names(f"albums/{album.pk}") == []
+    assert stored_names(f"albums/{album.pk}/") == []
 
 
 def test_the_former_form_addresses_lead_back_to_their_page(client, owner, artist, album):
