@@ -114,3 +114,24 @@ def artwork_synthesise(*, title: str, seed: int = 0, size: int = 800) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def tone_split_synthesise(paths: list[Path], *, seconds: float, hz: float = 440.0, fmt: str = "flac") -> list[Path]:
+    """One unbroken sine tone cut into ``len(paths)`` files of ``seconds`` each, at exact sample boundaries.
+
+    Played one after another without a gap, the files sound as one tone: any
+    silence heard at a join was added by the encoding or by the player. Each
+    file starts where the last ended, in phase; ``seconds`` should be a whole
+    number of samples at 44.1 kHz.
+    """
+    rate = 44100
+    samples = round(seconds * rate)
+    for index, path in enumerate(paths):
+        first = index * samples
+        # Sample n of the whole tone is sin(2π·hz·n/rate); this file holds samples first … first + samples - 1.
+        expression = f"0.5*sin(2*PI*{hz}*(n+{first})/{rate})"
+        source = f"aevalsrc=exprs='{expression}|{expression}':s={rate}:n=1024,atrim=end_sample={samples}"
+        command = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y"]
+        command += ["-f", "lavfi", "-i", source, *FORMATS[fmt], str(path)]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+    return paths

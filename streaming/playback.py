@@ -48,7 +48,12 @@ def track_item(track: Track) -> dict[str, Any]:
         "duration_ms": track.duration_ms,
         "explicit": track.explicit,
         "artist": {"id": track.artist_id, "name": track.artist.name, "slug": track.artist.slug},
-        "album": {"id": album.pk, "title": album.title} if album is not None else None,
+        # Where the track sits in its album: a player plays the album's next track gaplessly.
+        "album": (
+            {"id": album.pk, "title": album.title, "disc_number": track.disc_number, "track_number": track.track_number}
+            if album is not None
+            else None
+        ),
         "artwork": artwork_url(artwork, 64),
         "artwork_large": artwork_url(artwork, 300),
     }

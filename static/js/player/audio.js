@@ -5,13 +5,16 @@
  * error, a pause the system made).
  *
  * Loudness is normalised by a gain on each element (loudness.js): the album's or the track's.
+ * Every element's level is set in one place, elementGain(). The next track
+ * starts on a second element as this one ends (joins.js: gapless and crossfade).
  */
 import { adBreakLeave, adBreakPlay, adBreakPlaying, adOver } from "./ads.js";
-import { audio, say, ui } from "./dom.js";
+import { audio, audioStandby, say, ui } from "./dom.js";
 import { renderProgress, showItem } from "./bar.js";
 import { mediaSessionPosition, mediaSessionShow } from "./media-session.js";
-import { loudnessApply, loudnessGain } from "./loudness.js";
+import { loudnessApply, loudnessGain, loudnessModeChanged } from "./loudness.js";
 import { playsHeard, playsHeardReset, renewReceipt, reportPlay } from "./plays.js";
+import { joinAtEnd, joinCancel, joinFade, joinFollow, joinPaused, joinStale, joinsStart, joinTick } from "./joins.js";
 import { attach, grantFor, prefetch } from "./sources.js";
 import { clampVolume, grants, localProgress, render, state, stop } from "./state.js";
 import { command, report } from "./sync.js";
@@ -20,7 +23,13 @@ const DRIFT_MS = 2500;
 
 // This device follows the state: load what it names, seek when far off, play or pause; or stop when playback left.
 export function follow(server, previous) {
+  if (loudnessModeChanged()) {
+    applyVolume(); // the album's gain or the track's, as the new state says (loudness.js)
+  }
   if (state.playsHere && server.item) {
+    if (joinStale(server)) {
+      return; // the track before a join, until the server answers its `next`
+    }
     const wanted = server.item.id;
     if (state.adBreak) {
       // The ad break plays first: the track it names waits for it, and the ad plays or pauses as the state says.
@@ -48,6 +57,7 @@ export function follow(server, previous) {
       setVolume(server.volume_percent / 100, false);
     }
     if (!state.adBreak) {
+      joinFollow(server);
       prefetch(server.next_item);
     }
   } else if (state.adBreak) {
@@ -61,6 +71,7 @@ export function follow(server, previous) {
 // Loading and playing a track on this device; when the free plan's ad break is due, after the break.
 export async function load(item, positionMs, play, afterBreak) {
   state.loading = item.id;
+  joinCancel();
   reportPlay(true);
   if (!state.adBreak) {
     showItem(item);
@@ -106,13 +117,17 @@ export async function load(item, positionMs, play, afterBreak) {
       audio.addEventListener("loadedmetadata", seekTo, { once: true });
     }
   }
-  ui.bitrate.textContent = grant.bitrate + " kbit/s";
-  ui.bitrate.title = "Streaming AAC at " + grant.bitrate + " kbit/s from the " + grant.edge + " edge";
+  showGrant(grant);
   if (play) {
     start();
   }
   mediaSessionShow(item);
   render();
+}
+
+export function showGrant(grant) {
+  ui.bitrate.textContent = grant.bitrate + " kbit/s";
+  ui.bitrate.title = "Streaming AAC at " + grant.bitrate + " kbit/s from the " + grant.edge + " edge";
 }
 
 export function start() {
@@ -135,9 +150,22 @@ export function gainFor(grant) {
   return loudnessGain(grant);
 }
 
+// The level an element plays at: the listener's volume, the track's loudness gain, and a fade (0 to 1, crossfade).
+const levels = new WeakMap();
+export function elementGain(element, grant, fade) {
+  const level = clampVolume(state.userVolume * loudnessApply(element, grant) * fade);
+  element.volume = level;
+  element.muted = localStorage.getItem("sc.muted") === "1";
+  levels.set(element, level);
+}
+
+// The level elementGain() last gave an element (the browser tests read it).
+export function elementLevel(element) {
+  return levels.has(element) ? levels.get(element) : null;
+}
+
 export function applyVolume() {
-  audio.volume = clampVolume(state.userVolume * loudnessApply(audio, state.loaded && state.loaded.grant));
-  audio.muted = localStorage.getItem("sc.muted") === "1";
+  elementGain(audio, state.loaded && state.loaded.grant, joinFade());
   ui.volume.value = String(Math.round(state.userVolume * 100));
   ui.mute.setAttribute("aria-pressed", String(audio.muted));
   ui.mute.setAttribute("aria-label", audio.muted ? "Unmute" : "Mute");
@@ -160,15 +188,29 @@ export function setVolume(value, tell) {
 
 // What the element says.
 export function audioStart() {
-  audio.addEventListener("timeupdate", () => {
+  joinsStart({ elementGain: elementGain, showGrant: showGrant });
+
+  // Both elements report; only the one that plays the loaded track (or the ad) is listened to.
+  const on = (type, listener) => {
+    [audio, audioStandby].forEach((element) =>
+      element.addEventListener(type, (event) => {
+        if (event.target === audio) {
+          listener(event);
+        }
+      })
+    );
+  };
+
+  on("timeupdate", () => {
     if (!state.adBreak) {
       playsHeard(audio.currentTime); // an ad is never heard as a play of a track
+      joinTick();
     }
     renderProgress();
     mediaSessionPosition();
   });
 
-  audio.addEventListener("play", () => {
+  on("play", () => {
     if (state.adBreak) {
       state.adBreak.play = true;
     } else if (state.loaded) {
@@ -177,7 +219,8 @@ export function audioStart() {
     render();
   });
 
-  audio.addEventListener("pause", () => {
+  on("pause", () => {
+    joinPaused();
     if (state.adBreak && !state.expectPause && !audio.ended) {
       state.adBreak.play = false; // the system paused the ad
     }
@@ -188,10 +231,13 @@ export function audioStart() {
     render();
   });
 
-  audio.addEventListener("ended", () => {
+  on("ended", () => {
     if (state.adBreak) {
       adOver();
       return;
+    }
+    if (joinAtEnd()) {
+      return; // the next track was loaded ahead: it starts now
     }
     reportPlay(true);
     if (state.server && state.server.repeat_state === "track") {
@@ -203,7 +249,7 @@ export function audioStart() {
     }
   });
 
-  audio.addEventListener("error", () => {
+  on("error", () => {
     if (state.adBreak) {
       adOver(); // an ad that cannot be played: the countdown covers its length
       return;

@@ -2,9 +2,15 @@
  * The player bar's elements (templates/streaming/_player.html), found once the
  * page has the bar: `bar` stays null for a visitor who is signed out. Other
  * modules import these bindings and see them filled in by domFind().
+ *
+ * Two audio elements take turns: `audio` is the one that plays the loaded
+ * track, `audioStandby` loads the next one ahead, so that it can start the
+ * moment this one ends (audio.js: gapless playback and crossfade). They swap
+ * at the join, and every module that imports `audio` sees the new one.
  */
 export let bar = null;
 export let audio = null;
+export let audioStandby = null;
 export let ui = null;
 
 export function domFind() {
@@ -13,6 +19,8 @@ export function domFind() {
     return false;
   }
   audio = bar.querySelector("audio");
+  audioStandby = audio.cloneNode(false); // the same attributes (preload, crossorigin)
+  audio.after(audioStandby);
   ui = {
     art: bar.querySelector("[data-player=art]"),
     title: bar.querySelector("[data-player=title]"),
@@ -46,6 +54,15 @@ export function domFind() {
     adCountdown: bar.querySelector("[data-player=ad-countdown]"),
   };
   return true;
+}
+
+// The standby element becomes the one that plays; it goes first in the bar, where `#player audio` finds it.
+export function audioSwap() {
+  [audio, audioStandby] = [audioStandby, audio];
+  const parent = audio.parentNode;
+  if (parent.moveBefore) {
+    parent.moveBefore(audio, audioStandby); // a move that keeps both elements as they are, playing or not
+  }
 }
 
 // Said to screen readers through the bar's status line; emptied first, so the same words said twice are heard twice.

@@ -16,9 +16,7 @@
  * otherwise Web Audio would hear silence). Where Web Audio is missing, only
  * turning down is possible, through the element's volume, as before.
  */
-import { applyVolume } from "./audio.js";
 import { grants, state } from "./state.js";
-import { onApply } from "./sync.js";
 
 export const TARGET_LUFS = -14;
 export const PEAK_CEILING_DBTP = -1;
@@ -118,14 +116,14 @@ export function loudnessApply(element, grant) {
 /*
  * A track started from a page's row plays before the server has its context:
  * once the server's state says it plays its album in order (or no longer
- * does: shuffle turned on), the loaded track's gain follows.
+ * does: shuffle turned on), the loaded track's gain follows. audio.js asks at
+ * every state applied (this module imports none of the player's others that
+ * import it: static files are hashed with their imports, which allows no cycle).
  */
-onApply(() => {
+export function loudnessModeChanged() {
   const loaded = state.loaded;
-  if (loaded && modes.has(loaded.grant) && modes.get(loaded.grant) !== albumMode(loaded.grant)) {
-    applyVolume();
-  }
-});
+  return Boolean(loaded && modes.has(loaded.grant) && modes.get(loaded.grant) !== albumMode(loaded.grant));
+}
 
 // What the browser tests read: the gain the element's GainNode has now, or null without one.
 export function loudnessNodeGain(element) {

@@ -1,14 +1,16 @@
 /*
- * The web player, and the navigation that keeps it playing: one <audio>
- * element in the player bar, outside the page content, so that it keeps
- * playing while htmx swaps pages in and out. Loaded as a module by
+ * The web player, and the navigation that keeps it playing: the <audio>
+ * elements in the player bar (two, taking turns at the end of a track),
+ * outside the page content, so that they keep playing while htmx swaps pages
+ * in and out. Loaded as a module by
  * templates/base.html; each module below holds one part (docs/player.md).
  */
-import { applyVolume, audioStart, follow, gainFor } from "./audio.js";
+import { applyVolume, audioStart, elementLevel, follow, gainFor } from "./audio.js";
 import { renderBar } from "./bar.js";
 import { controlsStart } from "./controls.js";
 import { deviceRegister, devicesStart } from "./devices.js";
 import { audio, bar, domFind } from "./dom.js";
+import { joinShown } from "./joins.js";
 import { keysStart } from "./keys.js";
 import { loudnessNodeGain } from "./loudness.js";
 import { lyricsShown, lyricsStart, renderLyrics } from "./lyrics.js";
@@ -60,6 +62,9 @@ if (domFind()) {
     },
     get lyrics() {
       return lyricsShown();
+    },
+    get join() {
+      return joinShown(elementLevel);
     },
     get loaded() {
       const loaded = state.loaded;

@@ -37,7 +37,8 @@ export function playsHeard(now) {
   }
 }
 
-export function reportPlay(final) {
+// final: the play is over (the track changed, or the page goes away); toTheEnd: it was heard to its end, whatever the element says.
+export function reportPlay(final, toTheEnd) {
   const loaded = state.loaded;
   if (!loaded || heard < 1000) {
     return;
@@ -50,7 +51,7 @@ export function reportPlay(final) {
     track: loaded.item.id,
     play_token: loaded.playToken,
     ms_played: Math.min(Math.round(heard), loaded.grant.duration_ms || Infinity),
-    ended: Boolean(final && audio.ended),
+    ended: Boolean(final && (toTheEnd || audio.ended)),
     context_uri: playContext(),
   };
   lastPlayReport = performance.now();

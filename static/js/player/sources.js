@@ -3,7 +3,8 @@
  * (/api/v1/tracks/{id}/stream/), kept while it is good for another minute;
  * the progressive AAC file where the browser plays it, native HLS where it
  * plays that, hls.js (loaded on demand) otherwise. The next track's URL is
- * fetched ahead and its first bytes warmed.
+ * fetched ahead and its first bytes warmed; where no hls.js is needed, the
+ * standby audio element loads it whole for a gapless start (audio.js).
  */
 import { audio, bar } from "./dom.js";
 import { grants, state } from "./state.js";
@@ -46,12 +47,7 @@ export async function attach(grant) {
   if (state.loaded && state.loaded.hls) {
     state.loaded.hls.destroy();
   }
-  if (audio.canPlayType('audio/mp4; codecs="mp4a.40.2"')) {
-    audio.src = grant.url;
-    return null;
-  }
-  if (audio.canPlayType("application/vnd.apple.mpegurl")) {
-    audio.src = grant.hls_url;
+  if (attachDirect(audio, grant)) {
     return null;
   }
   const Hls = await hlsJs();
@@ -62,6 +58,19 @@ export async function attach(grant) {
   hls.loadSource(grant.hls_url);
   hls.attachMedia(audio);
   return hls;
+}
+
+// Point an element at a grant's stream where the browser plays it by itself (the AAC file, or native HLS); false where it needs hls.js.
+export function attachDirect(element, grant) {
+  if (element.canPlayType('audio/mp4; codecs="mp4a.40.2"')) {
+    element.src = grant.url;
+    return true;
+  }
+  if (element.canPlayType("application/vnd.apple.mpegurl")) {
+    element.src = grant.hls_url;
+    return true;
+  }
+  return false;
 }
 
 export function prefetch(item) {

@@ -1,0 +1,111 @@
+"""Gapless playback between an album's consecutive tracks, and the crossfade between others, heard in a real browser.
+
+The gap is measured in audio time, from the page: both of the player's audio
+elements are captured (``captureStream()``) into a Web Audio graph whose
+processor counts, sample by sample, how long the sound stops. The album is one
+unbroken sine tone cut in two (catalog.synth.tone_split_synthesise), so any
+silence at the join was added by the encoding or by the player.
+"""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from catalog.models import Album, Track
+from catalog.services.albums import album_artwork_set, album_create, album_publish, album_tracks_add
+from catalog.services.tracks import track_upload
+from catalog.synth import tone_split_synthesise
+from streaming.models import Play
+from tests.catalog.conftest import png_bytes
+from tests.e2e.test_player import _sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+TONE_SECONDS = 6
+GAP_LIMIT_MS = 50
+
+# Every audio element of the player, captured into one Web Audio graph that finds the longest silence
+# between the first sound and now: runs of samples under the threshold, counted at the context's rate.
+GAP_METER = """() => {
+  const context = new AudioContext();
+  const mix = context.createGain();
+  const meter = context.createScriptProcessor(1024, 1, 1);
+  const found = { started: false, silent: 0, longest: 0, samples: 0, rate: context.sampleRate, state: "" };
+  meter.onaudioprocess = (event) => {
+    const input = event.inputBuffer.getChannelData(0);
+    for (let i = 0; i < input.length; i += 1) {
+      if (Math.abs(input[i]) > 0.02) {
+        found.longest = Math.max(found.longest, found.silent);
+        found.started = true;
+        found.silent = 0;
+      } else if (found.started) {
+        found.silent += 1;
+      }
+    }
+    found.samples += input.length;
+    found.state = context.state;
+  };
+  mix.connect(meter);
+  meter.connect(context.destination);
+  const listen = (track) => {
+    if (track.kind === "audio") {
+      context.createMediaStreamSource(new MediaStream([track])).connect(mix);
+    }
+  };
+  document.querySelectorAll("#player audio").forEach((element) => {
+    const stream = element.captureStream();
+    stream.getAudioTracks().forEach(listen);
+    stream.addEventListener("addtrack", (event) => listen(event.track));
+  });
+  window.__gapMeter = found;
+  return context.resume().then(() => context.state);
+}"""
+
+
+def _tone_album(artist, owner, tmp_path: Path) -> Album:
+    titles = ["Tone, first half", "Tone, second half"]
+    paths = tone_split_synthesise([tmp_path / "a.flac", tmp_path / "b.flac"], seconds=TONE_SECONDS)
+    tracks = [
+        track_upload(artist=artist, by=owner, file=SimpleUploadedFile(f"{title}.flac", path.read_bytes()))
+        for title, path in zip(titles, paths, strict=True)
+    ]
+    for track, title in zip(tracks, titles, strict=True):
+        Track.objects.filter(pk=track.pk).update(title=title)
+    album = album_create(artist_id=artist.pk, by=owner, title="One Long Tone")
+    album_tracks_add(album=album, by=owner, track_ids=[t.pk for t in tracks])
+    album_artwork_set(album=album, by=owner, file=SimpleUploadedFile("cover.png", png_bytes()))
+    album_publish(album=album, by=owner)
+    return album
+
+
+def test_an_albums_next_track_follows_without_a_gap(browser, live_server, artist, owner, listener, tmp_path):
+    album = _tone_album(artist, owner, tmp_path)
+    first, second = Track.objects.filter(album=album).order_by("track_number").values_list("pk", flat=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = _sign_in(context, live_server, listener, reverse("browse:album", args=[album.pk]))
+    assert page.evaluate(GAP_METER) == "running"
+
+    page.click("[data-action=play-all]")
+    page.wait_for_function("(id) => window.scPlayer.loaded && window.scPlayer.loaded.id === id", arg=first)
+    # Well into the second track: the join is behind us, heard by the meter.
+    page.wait_for_function(
+        "(id) => window.scPlayer.loaded && window.scPlayer.loaded.id === id"
+        " && !document.querySelector('#player audio').paused && document.querySelector('#player audio').currentTime > 1.5",
+        arg=second,
+        timeout=30_000,
+    )
+    meter = page.evaluate("window.__gapMeter")
+    gap_ms = meter["longest"] / meter["rate"] * 1000
+    print(f"gap between the album's tracks: {gap_ms:.1f} ms ({meter['samples']} samples heard)")
+    assert meter["started"]
+    assert gap_ms < GAP_LIMIT_MS
+
+    # The rest of the player followed the join: the server's state, the bar, the media session, the first play's report.
+    page.wait_for_function("(id) => window.scPlayer.state.item.id === id", arg=second)
+    assert page.inner_text("[data-player=title]") == "Tone, second half"
+    assert page.evaluate("navigator.mediaSession.metadata.title") == "Tone, second half"
+    assert page.evaluate("document.querySelector('#player audio').src").startswith(live_server.url)
+    assert Play.objects.filter(user=listener, track_id=first).exists()
+    context.close()
