@@ -166,5 +166,5 @@ document.addEventListener(
 document.addEventListener("htmx:afterSwap", () => {
   queue = [];
   current = null;
-  if (!player()) document.body.classList.remove("has-player");
+  if (!player() || player().hidden) document.body.classList.remove("has-player");
 });
