@@ -78,6 +78,10 @@ def album_loudness_measure(*, album_id: int) -> AlbumLoudness | None:
     key = _programme_key(programme)
     if status != Album.Status.PUBLISHED or (current is not None and current.tracks_key == key):
         return current
+    missing = [track_id for track_id, _version, original in programme if not original]
+    if missing:
+        logger.warning("Album %s: tracks %s have no original, its loudness is not measured.", album_id, missing)
+        return current
     with tempfile.TemporaryDirectory(prefix="album-loudness-") as workdir:
         sources = []
         try:
@@ -86,7 +90,7 @@ def album_loudness_measure(*, album_id: int) -> AlbumLoudness | None:
                 with default_storage.open(original, "rb") as stored, source.open("wb") as copy:
                     shutil.copyfileobj(stored, copy, length=1024 * 1024)
                 sources.append(source)
-        except (FileNotFoundError, ValueError) as exc:  # ValueError: a track with no original
+        except FileNotFoundError as exc:  # anything else (storage out of reach) fails the task, which retries
             logger.warning("Album %s: an original is missing, its loudness is not measured: %s", album_id, exc)
             return current
         try:
