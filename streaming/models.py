@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Album, Track
 
@@ -105,7 +106,7 @@ class Play(models.Model):
         ALBUM = "album", _("Album")
         PLAYLIST = "playlist", _("Playlist")
         ARTIST = "artist", _("Artist page")
-        SEARCH = "search", _("Search")
+        SEARCH = "search", pgettext_lazy("source of a stream", "Search")
         RADIO = "radio", _("Radio")
         OTHER = "other", _("Other")
 
