@@ -565,6 +565,9 @@ LOGGING = {
             "level": env("LOG_LEVEL", default="INFO"),
             "propagate": False,
         },
+        # Django's own messages through the root's handler alone: its default adds a console handler
+        # while DEBUG is on, which printed each of them twice in the terminal of `make run`.
+        "django": {"handlers": []},
         "celery.app.trace": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         # A line per request to the cluster; its failures are logged by search.backends as warnings.

@@ -76,3 +76,12 @@ def test_make_run_prints_the_demo_logins_again_once_the_server_listens():
     for username in ("listener", "premium", "artist", "admin"):
         assert f"\n  {username} " in printed[logins:]
     assert printed.rstrip().endswith("Open http://127.0.0.1:8000/ and sign in with one of them.")
+
+
+def test_djangos_own_messages_are_printed_once():
+    """Through the root's handler, in the project's format, not a second time by Django's console handler."""
+    django_logger = logging.getLogger("django")
+
+    assert [handler for handler in django_logger.handlers if type(handler) is logging.StreamHandler] == []
+    assert django_logger.propagate
+    assert any(type(handler) is logging.StreamHandler for handler in logging.getLogger().handlers)
