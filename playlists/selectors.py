@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from catalog.access import albums_visible_to
@@ -117,25 +118,26 @@ class CountedItems:
         return self.items[index]
 
 
-# How each part of the library can be sorted: the name a caller gives, its label, the ordering.
+# How each part of the library can be sorted: the name a caller gives, its label (translated where
+# shown), the ordering.
 LIBRARY_SORTS: dict[str, dict[str, tuple[str, tuple[Any, ...]]]] = {
     "playlists": {
-        "recent": ("Recently changed", ("-updated_at", "-id")),
-        "name": ("Alphabetical", (Lower("name"), "id")),
+        "recent": (gettext_noop("Recently changed"), ("-updated_at", "-id")),
+        "name": (gettext_noop("Alphabetical"), (Lower("name"), "id")),
     },
     "tracks": {
-        "recent": ("Recently added", ("-added_at", "-id")),
-        "title": ("Title", (Lower("track__title"), "id")),
-        "artist": ("Artist", (Lower("track__artist__name"), Lower("track__title"), "id")),
+        "recent": (gettext_noop("Recently added"), ("-added_at", "-id")),
+        "title": (gettext_noop("Title"), (Lower("track__title"), "id")),
+        "artist": (gettext_noop("Artist"), (Lower("track__artist__name"), Lower("track__title"), "id")),
     },
     "albums": {
-        "recent": ("Recently added", ("-added_at", "-id")),
-        "title": ("Title", (Lower("album__title"), "id")),
-        "artist": ("Artist", (Lower("album__artist__name"), Lower("album__title"), "id")),
+        "recent": (gettext_noop("Recently added"), ("-added_at", "-id")),
+        "title": (gettext_noop("Title"), (Lower("album__title"), "id")),
+        "artist": (gettext_noop("Artist"), (Lower("album__artist__name"), Lower("album__title"), "id")),
     },
     "artists": {
-        "recent": ("Recently added", ("-added_at", "-id")),
-        "name": ("Alphabetical", (Lower("artist__name"), "id")),
+        "recent": (gettext_noop("Recently added"), ("-added_at", "-id")),
+        "name": (gettext_noop("Alphabetical"), (Lower("artist__name"), "id")),
     },
 }
 
