@@ -19,7 +19,7 @@ from catalog.services.tracks import track_upload
 from catalog.synth import tone_split_synthesise
 from streaming.models import Play
 from tests.catalog.conftest import png_bytes
-from tests.e2e.test_player import _sign_in
+from tests.e2e.test_player import AUDIO, _sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -92,7 +92,7 @@ def test_an_albums_next_track_follows_without_a_gap(browser, live_server, artist
     # Well into the second track: the join is behind us, heard by the meter.
     page.wait_for_function(
         "(id) => window.scPlayer.loaded && window.scPlayer.loaded.id === id"
-        " && !document.querySelector('#player audio').paused && document.querySelector('#player audio').currentTime > 1.5",
+        f" && !{AUDIO}.paused && {AUDIO}.currentTime > 1.5",
         arg=second,
         timeout=30_000,
     )
@@ -106,6 +106,59 @@ def test_an_albums_next_track_follows_without_a_gap(browser, live_server, artist
     page.wait_for_function("(id) => window.scPlayer.state.item.id === id", arg=second)
     assert page.inner_text("[data-player=title]") == "Tone, second half"
     assert page.evaluate("navigator.mediaSession.metadata.title") == "Tone, second half"
-    assert page.evaluate("document.querySelector('#player audio').src").startswith(live_server.url)
+    assert page.evaluate(f"{AUDIO}.src").startswith(live_server.url)
     assert Play.objects.filter(user=listener, track_id=first).exists()
+    context.close()
+
+
+# Every 20 ms: the loaded track and the fade under way (the two elements' levels, and whether each plays).
+FADE_SAMPLER = """() => {
+  window.__fades = [];
+  window.setInterval(() => {
+    const player = window.scPlayer;
+    window.__fades.push({ loaded: player.loaded && player.loaded.id, fading: player.join.fading });
+  }, 20);
+}"""
+
+
+def test_a_crossfade_set_in_the_settings_ramps_both_tracks_but_never_an_albums_next(
+    browser, live_server, artist, owner, listener, tmp_path, screenshot
+):
+    album = _tone_album(artist, owner, tmp_path)
+    first, second = Track.objects.filter(album=album).order_by("track_number").values_list("pk", flat=True)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = _sign_in(context, live_server, listener, reverse("accounts:settings"))
+    page.select_option("#id_crossfade_seconds", "3")
+    page.click("form[enctype='multipart/form-data'] button[type=submit]")
+    page.wait_for_selector("#player[data-crossfade='3']", state="attached")
+    assert page.evaluate("document.getElementById('id_crossfade_seconds').value") == "3"
+    page.evaluate("document.getElementById('id_crossfade_seconds').scrollIntoView({ block: 'center' })")
+    screenshot(page, "settings-crossfade")
+
+    page.goto(f"{live_server.url}{reverse('browse:album', args=[album.pk])}")
+    page.wait_for_function("() => window.scPlayer && !document.getElementById('player').hidden")
+    page.evaluate(FADE_SAMPLER)
+    page.click("[data-action=play-all]")
+    page.wait_for_function("(id) => window.scPlayer.state && window.scPlayer.state.item.id === id", arg=first)
+    page.click("[data-player=repeat]")  # the album again after its end: back to its first track, not its next
+    page.wait_for_function("() => window.scPlayer.state.repeat_state === 'context'")
+    # The first track gaplessly into the second, then the second crossfaded into the first, and the fade over.
+    page.wait_for_function(
+        "(id) => window.scPlayer.loaded && window.scPlayer.loaded.id === id && window.__fades.some((s) => s.fading)"
+        " && !window.scPlayer.join.fading && window.__fades.some((s) => s.loaded !== id)",
+        arg=first,
+        timeout=40_000,
+    )
+    samples = page.evaluate("window.__fades")
+    fading = [s["fading"] for s in samples if s["fading"]]
+    assert not [s for s in samples if s["fading"] and s["loaded"] == second]  # the album's next track: no fade
+    assert {s["loaded"] for s in samples if s["fading"]} == {first}
+    assert len(fading) >= 5
+    assert all(f["outgoing"]["playing"] and f["incoming"]["playing"] for f in fading[:-1])  # both heard at once
+    incoming = [f["incoming"]["level"] for f in fading]
+    outgoing = [f["outgoing"]["level"] for f in fading]
+    assert incoming == sorted(incoming)  # ramps, each one way
+    assert outgoing == sorted(outgoing, reverse=True)
+    assert incoming[0] < 0.5 * incoming[-1]
+    assert outgoing[-1] < 0.5 * outgoing[0]
     context.close()
