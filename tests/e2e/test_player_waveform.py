@@ -80,4 +80,7 @@ def test_the_seek_bar_is_the_waveform_and_seeks_by_click_and_keyboard(browser, l
     assert wave.bounding_box()["height"] > 40
     assert page.get_attribute(".track-wave path", "d").count("M") == 200
     screenshot(page, "studio-track-waveform")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # the waveform fits a phone
+    assert accessibility_violations(page) == ""
     page.context.close()
