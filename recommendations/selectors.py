@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, ExpressionWrapper, F, FloatField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.models import Album, Artist, Genre, Track
@@ -302,8 +303,11 @@ class Mix:
 
     @property
     def name(self) -> str:
-        names = [artist.name for artist in self.artists[:3]]
-        return f"Mix {self.number}: " + ", ".join(names) + (" and more" if len(self.artists) > 3 else "")
+        """Say "Mix 2: Ada, Bo and more", in the language of the request."""
+        values = {"number": self.number, "artists": ", ".join(artist.name for artist in self.artists[:3])}
+        if len(self.artists) > 3:
+            return gettext("Mix %(number)s: %(artists)s and more") % values
+        return gettext("Mix %(number)s: %(artists)s") % values
 
 
 def _mix_groups(artist_seeds: dict[int, float]) -> list[list[int]]:
