@@ -79,7 +79,8 @@ async function run(positionMs, play) {
     adBreak.ads = answer.data.ads || [];
     adBreak.durationMs = answer.data.duration_ms || 0;
     if (adBreak.ads.length) {
-      say("Ad break. Your music continues in " + Math.ceil(adBreak.durationMs / 1000) + " seconds.");
+      const seconds = Math.ceil(adBreak.durationMs / 1000);
+      say(interpolate(ngettext("Ad break. Your music continues in %(seconds)s second.", "Ad break. Your music continues in %(seconds)s seconds.", seconds), { seconds: seconds }, true));
       await new Promise((resolve) => {
         adBreak.adsOver = resolve;
         nextAd(adBreak);
@@ -87,7 +88,7 @@ async function run(positionMs, play) {
     }
     await complete(adBreak);
     if (state.adBreak === adBreak && adBreak.ads.length) {
-      say("The ad break is over.");
+      say(gettext("The ad break is over."));
     }
   }
   const playOn = adBreak.play;

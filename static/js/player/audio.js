@@ -127,7 +127,7 @@ export async function load(item, positionMs, play, afterBreak) {
 
 export function showGrant(grant) {
   ui.bitrate.textContent = grant.bitrate + " kbit/s";
-  ui.bitrate.title = "Streaming AAC at " + grant.bitrate + " kbit/s from the " + grant.edge + " edge";
+  ui.bitrate.title = interpolate(gettext("Streaming AAC at %(bitrate)s kbit/s from the %(edge)s edge"), { bitrate: grant.bitrate, edge: grant.edge }, true);
 }
 
 export function start() {
@@ -168,7 +168,7 @@ export function applyVolume() {
   elementGain(audio, state.loaded && state.loaded.grant, joinFade());
   ui.volume.value = String(Math.round(state.userVolume * 100));
   ui.mute.setAttribute("aria-pressed", String(audio.muted));
-  ui.mute.setAttribute("aria-label", audio.muted ? "Unmute" : "Mute");
+  ui.mute.setAttribute("aria-label", audio.muted ? gettext("Unmute") : gettext("Mute"));
   ui.normalise.setAttribute("aria-pressed", String(state.normalise));
 }
 
@@ -270,7 +270,7 @@ export function audioStart() {
         }
       });
     } else {
-      say("Cannot play " + item.title + ".");
+      say(interpolate(gettext("Cannot play %(title)s."), { title: item.title }, true));
     }
   });
 

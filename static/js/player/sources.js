@@ -20,7 +20,7 @@ export async function grantFor(trackId) {
   const answer = await call("GET", "/api/v1/tracks/" + trackId + "/stream/");
   if (!answer.ok) {
     const error = answer.data && answer.data.error;
-    const refused = new Error(error ? error.message : "This track cannot be played.");
+    const refused = new Error(error ? error.message : gettext("This track cannot be played."));
     refused.code = error ? error.code : ""; // "ad_break_due": the free plan's ad break comes first (ads.js)
     throw refused;
   }
@@ -52,7 +52,7 @@ export async function attach(grant) {
   }
   const Hls = await hlsJs();
   if (!Hls || !Hls.isSupported()) {
-    throw new Error("This browser cannot play these streams.");
+    throw new Error(gettext("This browser cannot play these streams."));
   }
   const hls = new Hls({ maxBufferLength: 30 });
   hls.loadSource(grant.hls_url);
