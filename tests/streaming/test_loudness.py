@@ -1,5 +1,6 @@
 """An album's loudness as one programme: measured, kept, given with the grant, and measured again on a change."""
 
+import io
 import math
 import subprocess
 import wave
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from catalog.audio import ffmpeg_exe
@@ -21,10 +23,15 @@ from catalog.services.albums import (
 )
 from catalog.services.tracks import track_upload
 from catalog.synth import audio_synthesise
+from core.demo import demo_seeders
 from streaming import loudness as meter
 from streaming.loudness import programme_loudness
 from streaming.models import AlbumLoudness, TrackMedia
-from streaming.services.loudness import album_loudness_measure, albums_loudness_backfill
+from streaming.services.loudness import (
+    album_loudness_measure,
+    albums_loudness_backfill,
+    seed_demo_album_loudness,
+)
 from streaming.transcode import TranscodeRun
 from tests.accounts.factories import UserFactory
 from tests.catalog.conftest import png_bytes
@@ -191,13 +198,17 @@ def test_a_track_on_no_album_or_on_an_album_not_yet_measured_has_no_album_figure
 
 
 @pytest.mark.django_db
-def test_albums_published_before_are_measured_by_the_backfill(published_track, django_capture_on_commit_callbacks):
+def test_albums_published_before_are_measured_by_the_command_and_seed_demo(
+    published_track, django_capture_on_commit_callbacks
+):
     assert not AlbumLoudness.objects.exists()  # published with its measurement queued, never sent here
+    out = io.StringIO()
 
     with django_capture_on_commit_callbacks(execute=True):
-        queued = albums_loudness_backfill()
+        call_command("albums_loudness", stdout=out)
 
     kept = AlbumLoudness.objects.get(album=published_track.album)
-    assert queued == 1
+    assert out.getvalue() == "Queued the loudness measurement of 1 album(s).\n"
     assert kept.loudness_lufs == pytest.approx(TrackMedia.objects.get(track=published_track).loudness_lufs, abs=0.1)
     assert albums_loudness_backfill() == 0
+    assert seed_demo_album_loudness in demo_seeders()  # seed_demo runs it once the demo albums are published
