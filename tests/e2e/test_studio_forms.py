@@ -73,6 +73,19 @@ def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads
     assert response is not None
     assert response.status == 200
 
+    # A refused field mid-page: its error is in sight too, and so is the field.
+    page.goto(f"{live_server.url}{reverse('accounts:settings')}")
+    page.set_input_files("input[name=avatar]", files=[{"name": "me.png", "mimeType": "image/png", "buffer": b"no"}])
+    with page.expect_navigation():
+        page.click("button:text-is('Save')")
+    assert page.evaluate("() => document.activeElement.id") == "id_avatar"
+    for selector in ("#id_avatar_error", "#id_avatar"):
+        box = page.locator(selector).bounding_box()
+        assert box is not None
+        assert box["y"] >= 0
+        assert box["y"] + box["height"] <= page.locator("#player").bounding_box()["y"], selector
+    screenshot(page, "account-settings-refused")
+
     # The search box's own clear button is drawn for a dark page (it was blue on the dark theme).
     page.goto(f"{live_server.url}{reverse('browse:search')}")
     assert page.evaluate("() => getComputedStyle(document.getElementById('search-q')).colorScheme") == "dark"
