@@ -21,7 +21,7 @@ from catalog.services.albums import (
     album_tracks_add,
     album_tracks_reorder,
 )
-from catalog.services.tracks import track_upload
+from catalog.services.tracks import track_delete, track_upload
 from catalog.synth import audio_synthesise
 from core.demo import demo_seeders
 from streaming import loudness as meter
@@ -32,7 +32,7 @@ from streaming.services.loudness import (
     albums_loudness_backfill,
     seed_demo_album_loudness,
 )
-from streaming.transcode import TranscodeRun
+from streaming.transcode import Loudness, TranscodeRun
 from tests.accounts.factories import UserFactory
 from tests.catalog.conftest import png_bytes
 
@@ -212,3 +212,34 @@ def test_albums_published_before_are_measured_by_the_command_and_seed_demo(
     assert kept.loudness_lufs == pytest.approx(TrackMedia.objects.get(track=published_track).loudness_lufs, abs=0.1)
     assert albums_loudness_backfill() == 0
     assert seed_demo_album_loudness in demo_seeders()  # seed_demo runs it once the demo albums are published
+
+
+@pytest.mark.django_db
+def test_new_renditions_of_a_track_measure_its_album_again_and_its_deletion_drops_the_figures(
+    published_track, owner, monkeypatch, django_capture_on_commit_callbacks
+):
+    measured: list[int] = []
+
+    def fake(sources, **kwargs):
+        measured.append(len(sources))
+        return Loudness(integrated_lufs=-20.0 - len(measured), true_peak_dbtp=-3.0, range_lu=1.0)
+
+    monkeypatch.setattr("streaming.services.loudness.programme_loudness", fake)
+    album = published_track.album
+    with django_capture_on_commit_callbacks(execute=True):
+        albums_loudness_backfill()
+    media = TrackMedia.objects.get(track=published_track)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media.bitrates = [64]
+        media.save(update_fields=["bitrates"])  # more rungs of the same renditions: the same programme
+    assert measured == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        media.version = "0123456789abcdef"
+        media.save()  # a transcode switched the track to new renditions
+    assert measured == [1, 1]
+    assert AlbumLoudness.objects.get(album=album).loudness_lufs == -22.0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        track_delete(track=published_track, by=owner)
+    assert not AlbumLoudness.objects.filter(album=album).exists()  # no track left to measure
