@@ -1,16 +1,19 @@
 """What a new artist met on a phone: a refused form's error in sight and its address one that reloads; the navigation
 whole, sizes as the server writes them, the search box's clear button drawn for the dark theme."""
 
+import io
 from typing import Any
 
 import pytest
 from django.urls import reverse
 
+from catalog.services.albums import album_artwork_set
 from catalog.uploads import size_text
 from tests.accounts.factories import PASSWORD
 from tests.catalog.conftest import png_bytes
 from tests.catalog.factories import AlbumFactory, TrackFactory
 from tests.catalog.test_upload_sizes import SIZES
+from tests.e2e.test_pages import accessibility_violations
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +22,7 @@ def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads
     browser: Any, live_server: Any, owner: Any, artist: Any, screenshot: Any
 ) -> None:
     album = AlbumFactory(artist=artist, title="Northern Lights")
+    album_artwork_set(album=album, by=owner, file=io.BytesIO(png_bytes()))  # to be replaced, with one refused
     for number in range(1, 9):  # a long page: the artwork form is far below the fold
         TrackFactory(artist=artist, album=album, title=f"Track {number}", track_number=number)
         TrackFactory(artist=artist, title=f"Loose {number}")
@@ -68,6 +72,7 @@ def test_a_refused_artwork_is_in_sight_above_the_player_bar_and_its_page_reloads
     assert box["y"] >= 0
     assert box["y"] + box["height"] <= bar["y"]  # above the fixed player bar, not under it
     screenshot(page, "studio-album-artwork-refused")
+    assert accessibility_violations(page) == ""
 
     response = page.goto(page.url)  # what a reload of the address asks for
     assert response is not None
