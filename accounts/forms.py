@@ -44,7 +44,7 @@ class PreferencesForm(forms.ModelForm):
         label=_("Crossfade"),
         coerce=int,
         required=False,
-        empty_value=0,
+        empty_value=0,  # type: ignore[arg-type]  # the stubs want a str; any value is allowed
         help_text=_(
             "Fade each track into the next. The tracks of an album played in order always follow each other "
             "without a gap, and are not faded."
@@ -57,7 +57,9 @@ class PreferencesForm(forms.ModelForm):
             (n, ngettext("%(count)d second", "%(count)d seconds", n) % {"count": n})
             for n in range(1, MAX_CROSSFADE_SECONDS + 1)
         ]
-        self.fields["crossfade_seconds"].choices = [(0, _("Off")), *seconds]
+        crossfade = self.fields["crossfade_seconds"]
+        assert isinstance(crossfade, forms.TypedChoiceField)
+        crossfade.choices = [(0, _("Off")), *seconds]
 
     class Meta:
         model = Profile
