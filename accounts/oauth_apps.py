@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from oauth2_provider import views as oauth_views
 from oauth2_provider.models import Application
@@ -127,5 +128,5 @@ def connected_apps(request: AuthenticatedHttpRequest) -> HttpResponse:
 def connected_app_revoke(request: AuthenticatedHttpRequest, application_id: int) -> HttpResponse:
     name = services.oauth_application_revoke(user=request.user, application_id=application_id)
     if name:
-        messages.success(request, f"{name} can no longer act for you.")
+        messages.success(request, _("%(name)s can no longer act for you.") % {"name": name})
     return redirect("accounts:connected_apps")

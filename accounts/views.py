@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
@@ -34,7 +35,7 @@ def signup(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             login(request, user, backend="accounts.backends.UsernameOrEmailBackend")
-            messages.success(request, f"Welcome, {user.public_name}!")
+            messages.success(request, _("Welcome, %(name)s!") % {"name": user.public_name})
             # Back to the page that asked them to sign up (a shared album, say), when it is on this site.
             target = request.GET.get("next", "")
             safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
@@ -67,9 +68,13 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             account_form.add_error(None, exc)
         else:
-            messages.success(request, "Your settings are saved.")
+            messages.success(request, _("Your settings are saved."))
             if asked_email != user.email:
-                messages.info(request, f"To change your email address, open the link we sent to {asked_email}.")
+                messages.info(
+                    request,
+                    _("To change your email address, open the link we sent to %(asked_email)s.")
+                    % {"asked_email": asked_email},
+                )
             return redirect("accounts:settings")
     # A refused form leaves the instances half-changed: show what is stored.
     user.refresh_from_db()

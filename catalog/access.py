@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.models import Album, Artist, ArtistMembership, Track
@@ -37,12 +38,12 @@ def artist_can_manage(*, artist_id: int, user: User) -> bool:
 
 def require_edit(*, artist_id: int, user: User) -> None:
     if not artist_can_edit(artist_id=artist_id, user=user):
-        raise PermissionDenied("Only the artist's members can do this.")
+        raise PermissionDenied(_("Only the artist's members can do this."))
 
 
 def require_manage(*, artist_id: int, user: User) -> None:
     if not artist_can_manage(artist_id=artist_id, user=user):
-        raise PermissionDenied("Only the artist's owners can do this.")
+        raise PermissionDenied(_("Only the artist's owners can do this."))
 
 
 def artists_editable_by(user: User) -> QuerySet[Artist]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_LYRICS_BYTES = 64 * 1024
 MAX_LYRICS_LINES = 1000
@@ -62,7 +63,8 @@ def lyrics_decode(data: bytes) -> str:
     """The text of an uploaded lyrics file: UTF-8 (or UTF-16 with its mark); anything else is refused."""
     if len(data) > MAX_LRC_BYTES:
         raise ValidationError(
-            f"The lyrics file is larger than {MAX_LRC_BYTES // 1024} KB, the limit.", code="too_large"
+            _("The lyrics file is larger than %(value)s KB, the limit.") % {"value": MAX_LRC_BYTES // 1024},
+            code="too_large",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
@@ -74,21 +76,26 @@ def lyrics_decode(data: bytes) -> str:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             pass
-    raise ValidationError("The lyrics file is not text (UTF-8): it looks like a binary file.", code="binary")
+    raise ValidationError(_("The lyrics file is not text (UTF-8): it looks like a binary file."), code="binary")
 
 
 def language_clean(language: str) -> str:
     language = (language or "").strip()
     if language and (len(language) > 35 or not _LANGUAGE.match(language)):
-        raise ValidationError(f"“{language[:40]}” is not a language tag (BCP 47, like en or pt-BR).", code="language")
+        raise ValidationError(
+            _("“%(language)s” is not a language tag (BCP 47, like en or pt-BR).") % {"language": language[:40]},
+            code="language",
+        )
     return language
 
 
 def _text(value: Any, *, number: int) -> str:
     if not isinstance(value, str):
-        raise ValidationError(f"Line {number}: the text must be a string.", code="invalid")
+        raise ValidationError(_("Line %(number)s: the text must be a string.") % {"number": number}, code="invalid")
     if "\x00" in value:
-        raise ValidationError(f"Line {number} holds a NUL byte: lyrics must be text, not binary.", code="binary")
+        raise ValidationError(
+            _("Line %(number)s holds a NUL byte: lyrics must be text, not binary.") % {"number": number}, code="binary"
+        )
     # Tabs and the like become spaces; other control and format characters go.
     value = "".join(
         " " if ch in "\t\r\n\v\f" else ch for ch in value if ch in "\t\r\n\v\f" or unicodedata.category(ch) != "Cc"
@@ -96,7 +103,9 @@ def _text(value: Any, *, number: int) -> str:
     value = " ".join(value.split())
     if len(value) > MAX_LINE_CHARS:
         raise ValidationError(
-            f"Line {number} is {len(value):,} characters long; the limit is {MAX_LINE_CHARS}.", code="too_long"
+            _("Line %(number)s is %(value)s characters long; the limit is %(MAX_LINE_CHARS)s.")
+            % {"number": number, "value": f"{len(value):,}", "MAX_LINE_CHARS": MAX_LINE_CHARS},
+            code="too_long",
         )
     return value
 
@@ -105,9 +114,16 @@ def _start(value: Any, *, number: int, what: str = "") -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"Line {number}{what}: the start time must be a whole number of milliseconds.")
+        raise ValidationError(
+            _("Line %(number)s%(what)s: the start time must be a whole number of milliseconds.")
+            % {"number": number, "what": what}
+        )
     if value < 0:
-        raise ValidationError(f"Line {number}{what} starts before zero ({value} ms).", code="negative")
+        raise ValidationError(
+            _("Line %(number)s%(what)s starts before zero (%(value)s ms).")
+            % {"number": number, "what": what, "value": value},
+            code="negative",
+        )
     return value
 
 
@@ -117,26 +133,34 @@ def _past_end(start: int, duration_ms: int | None) -> bool:
 
 def _words(value: Any, *, number: int, line_start: int | None, duration_ms: int | None) -> list[Line]:
     if not isinstance(value, list):
-        raise ValidationError(f"Line {number}: the words must be a list.")
+        raise ValidationError(_("Line %(number)s: the words must be a list.") % {"number": number})
     if line_start is None:
-        raise ValidationError(f"Line {number} times its words but not the line itself.")
+        raise ValidationError(_("Line %(number)s times its words but not the line itself.") % {"number": number})
     words: list[Line] = []
     previous = line_start
     for index, word in enumerate(value, start=1):
         if not isinstance(word, dict):
-            raise ValidationError(f"Line {number}, word {index}: each word is an object with start_ms and text.")
-        start = _start(word.get("start_ms"), number=number, what=f", word {index},")
+            raise ValidationError(
+                _("Line %(number)s, word %(index)s: each word is an object with start_ms and text.")
+                % {"number": number, "index": index}
+            )
+        start = _start(word.get("start_ms"), number=number, what=_(", word %(index)s,") % {"index": index})
         if start is None:
-            raise ValidationError(f"Line {number}, word {index} has no start time.")
+            raise ValidationError(
+                _("Line %(number)s, word %(index)s has no start time.") % {"number": number, "index": index}
+            )
         if start < previous:
             raise ValidationError(
-                f"Line {number}, word {index} starts at {time_format(start)}, before the word or line before it "
-                f"({time_format(previous)}): times must not go back."
+                _(
+                    "Line %(number)s, word %(index)s starts at %(start)s, before the word or line before it "
+                    "(%(previous)s): times must not go back."
+                )
+                % {"number": number, "index": index, "start": time_format(start), "previous": time_format(previous)}
             )
         if _past_end(start, duration_ms):
             raise ValidationError(
-                f"Line {number}, word {index} starts at {time_format(start)}, "
-                f"after the track ends ({time_format(duration_ms or 0)})."
+                _("Line %(number)s, word %(index)s starts at %(start)s, after the track ends (%(end)s).")
+                % {"number": number, "index": index, "start": time_format(start), "end": time_format(duration_ms or 0)}
             )
         previous = start
         words.append({"start_ms": start, "text": _text(word.get("text", ""), number=number)})
@@ -146,16 +170,21 @@ def _words(value: Any, *, number: int, line_start: int | None, duration_ms: int 
 def lyrics_clean(lines: Any, *, duration_ms: int | None) -> list[Line]:
     """``lines`` checked and tidied by the rules above (see the module), or a ValidationError naming the line."""
     if not isinstance(lines, list):
-        raise ValidationError("The lines must be a list.")
+        raise ValidationError(_("The lines must be a list."))
     if len(lines) > MAX_LYRICS_LINES:
-        raise ValidationError(f"The lyrics have {len(lines):,} lines; the limit is {MAX_LYRICS_LINES:,}.")
+        raise ValidationError(
+            _("The lyrics have %(value)s lines; the limit is %(MAX_LYRICS_LINES)s.")
+            % {"value": f"{len(lines):,}", "MAX_LYRICS_LINES": f"{MAX_LYRICS_LINES:,}"}
+        )
     cleaned: list[Line] = []
     timed = untimed = 0
     previous: tuple[int, int] | None = None  # (line number, start)
     total = 0
     for number, line in enumerate(lines, start=1):
         if not isinstance(line, dict):
-            raise ValidationError(f"Line {number}: each line is an object with start_ms and text.")
+            raise ValidationError(
+                _("Line %(number)s: each line is an object with start_ms and text.") % {"number": number}
+            )
         text = _text(line.get("text", ""), number=number)
         start = _start(line.get("start_ms"), number=number)
         if start is None:
@@ -164,25 +193,37 @@ def lyrics_clean(lines: Any, *, duration_ms: int | None) -> list[Line]:
             timed += 1
             if previous is not None and start < previous[1]:
                 raise ValidationError(
-                    f"Line {number} starts at {time_format(start)}, before line {previous[0]} "
-                    f"({time_format(previous[1])}): times must not go back.",
+                    _(
+                        "Line %(number)s starts at %(start)s, before line %(before)s (%(previous)s): "
+                        "times must not go back."
+                    )
+                    % {
+                        "number": number,
+                        "start": time_format(start),
+                        "before": previous[0],
+                        "previous": time_format(previous[1]),
+                    },
                     code="out_of_order",
                 )
             if _past_end(start, duration_ms):
                 raise ValidationError(
-                    f"Line {number} starts at {time_format(start)}, after the track ends "
-                    f"({time_format(duration_ms or 0)}).",
+                    _("Line %(number)s starts at %(start)s, after the track ends (%(end)s).")
+                    % {"number": number, "start": time_format(start), "end": time_format(duration_ms or 0)},
                     code="past_end",
                 )
             previous = (number, start)
         if timed and untimed:
             raise ValidationError(
-                f"Line {number}: some lines have a time and others not; sync every line, or none.", code="mixed"
+                _("Line %(number)s: some lines have a time and others not; sync every line, or none.")
+                % {"number": number},
+                code="mixed",
             )
         total += len(text.encode())
         if total > MAX_LYRICS_BYTES:
             raise ValidationError(
-                f"The lyrics pass {MAX_LYRICS_BYTES // 1024} KB of text at line {number}.", code="too_large"
+                _("The lyrics pass %(value)s KB of text at line %(number)s.")
+                % {"value": MAX_LYRICS_BYTES // 1024, "number": number},
+                code="too_large",
             )
         entry: Line = {"start_ms": start, "text": text}
         if line.get("words"):
@@ -210,9 +251,11 @@ def lrc_parse(text: str) -> ParsedLyrics:
     writer, title and artist. Times are checked later, by ``lyrics_clean``.
     """
     if "\x00" in text:
-        raise ValidationError("The lyrics are not text: they hold NUL bytes, like a binary file.", code="binary")
+        raise ValidationError(_("The lyrics are not text: they hold NUL bytes, like a binary file."), code="binary")
     if len(text.encode()) > MAX_LRC_BYTES:
-        raise ValidationError(f"The lyrics file passes {MAX_LRC_BYTES // 1024} KB.", code="too_large")
+        raise ValidationError(
+            _("The lyrics file passes %(value)s KB.") % {"value": MAX_LRC_BYTES // 1024}, code="too_large"
+        )
     tags: dict[str, str] = {}
     stamped: list[tuple[int, Line]] = []
     plain: list[Line] = []
@@ -246,7 +289,9 @@ def lrc_parse(text: str) -> ParsedLyrics:
             stamped.append((start, line))
     if stamped and any(line["text"] for line in plain):
         first = next(line["text"] for line in plain if line["text"])
-        raise ValidationError(f"“{first[:60]}” has no time while other lines do: sync every line, or none.")
+        raise ValidationError(
+            _("“%(line)s” has no time while other lines do: sync every line, or none.") % {"line": first[:60]}
+        )
     offset = 0
     try:
         offset = int(tags.get("offset", "0").replace("+", "") or 0)

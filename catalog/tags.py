@@ -13,6 +13,7 @@ from typing import Any
 import av
 import mutagen
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from mutagen.flac import Picture
 
 from catalog.lyrics import MAX_LRC_BYTES, ParsedLyrics, lrc_parse
@@ -128,7 +129,7 @@ def _id3_language(code: Any) -> str:
 def _lyrics_text(text: str, *, language: str = "") -> ParsedLyrics:
     """Lyrics from a tag's text: an LRC inside it is read with its times."""
     if len(text.encode(errors="replace")) > MAX_LRC_BYTES:
-        raise ValidationError(f"The lyrics tag passes {MAX_LRC_BYTES // 1024} KB.")
+        raise ValidationError(_("The lyrics tag passes %(value)s KB.") % {"value": MAX_LRC_BYTES // 1024})
     parsed = lrc_parse(text)
     if language and not parsed.language:
         parsed = replace(parsed, language=language)

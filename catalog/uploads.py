@@ -67,7 +67,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
         limit = settings.UPLOAD_MAX_REQUEST_BYTES
         if content_length > limit:
             self._refuse_request(
-                f"An upload may hold {size_text(limit)} in all. Nothing was stored: send fewer files at once.",
+                _("An upload may hold %(size)s in all. Nothing was stored: send fewer files at once.")
+                % {"size": size_text(limit)},
                 "upload_too_large",
             )
             return QueryDict(encoding=encoding), MultiValueDict()  # the body is never read
@@ -78,8 +79,8 @@ class SizeLimitUploadHandler(FileUploadHandler):
         self.files += 1
         if self.files > settings.UPLOAD_MAX_FILES:
             self._refuse_request(
-                f"An upload may hold {settings.UPLOAD_MAX_FILES} files at most. "
-                "Nothing was stored: send the rest in another upload.",
+                _("An upload may hold %(count)s files at most. Nothing was stored: send the rest in another upload.")
+                % {"count": settings.UPLOAD_MAX_FILES},
                 "too_many_files",
             )
             # Stop storing here; the rest of the body is read and dropped so the answer reaches the client.
@@ -89,7 +90,9 @@ class SizeLimitUploadHandler(FileUploadHandler):
         limit = settings.UPLOAD_MAX_BYTES
         if start + len(raw_data) > limit:
             refusals = getattr(self.request, "_upload_refusals", [])
-            refusals.append((self.file_name or "file", f"The file is larger than {limit // (1024 * 1024)} MB."))
+            refusals.append(
+                (self.file_name or "file", _("The file is larger than %(size)s MB.") % {"size": limit // (1024 * 1024)})
+            )
             self.request._upload_refusals = refusals  # type: ignore[union-attr]
             raise SkipFile()
         return raw_data

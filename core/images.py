@@ -9,6 +9,7 @@ for artwork and covers (``catalog/artwork.py``, which stores the sizes).
 import io
 from typing import IO
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -26,9 +27,9 @@ def _read_bounded(file: IO[bytes]) -> bytes:
         file.seek(0)
     data = file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ImageError(f"The image is larger than {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ImageError(_("The image is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
     if not data:
-        raise ImageError("The image file is empty.")
+        raise ImageError(_("The image file is empty."))
     return data
 
 
@@ -38,12 +39,22 @@ def image_normalise(file: IO[bytes], *, sizes: tuple[int, ...]) -> dict[int, byt
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
-                raise ImageError(f"{probe.format or 'This'} images are not accepted; use JPEG, PNG or WebP.")
+                raise ImageError(
+                    _("%(format)s images are not accepted; use JPEG, PNG or WebP.") % {"format": probe.format}
+                    if probe.format
+                    else _("These images are not accepted; use JPEG, PNG or WebP.")
+                )
             width, height = probe.size
             if width * height > MAX_PIXELS:
-                raise ImageError(f"The image is {width}×{height} pixels; the limit is {MAX_PIXELS:,} pixels.")
+                raise ImageError(
+                    _("The image is %(width)s×%(height)s pixels; the limit is %(limit)s pixels.")
+                    % {"width": width, "height": height, "limit": f"{MAX_PIXELS:,}"}
+                )
             if min(width, height) < MIN_SIDE:
-                raise ImageError(f"The image is {width}×{height} pixels; each side needs {MIN_SIDE} at least.")
+                raise ImageError(
+                    _("The image is %(width)s×%(height)s pixels; each side needs %(side)s at least.")
+                    % {"width": width, "height": height, "side": MIN_SIDE}
+                )
             probe.verify()
         with Image.open(io.BytesIO(data)) as decoded:
             decoded.load()
@@ -51,9 +62,9 @@ def image_normalise(file: IO[bytes], *, sizes: tuple[int, ...]) -> dict[int, byt
     except ImageError:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError):
-        raise ImageError("The file is not an image we can read (JPEG, PNG or WebP).") from None
+        raise ImageError(_("The file is not an image we can read (JPEG, PNG or WebP).")) from None
     except (OSError, SyntaxError, ValueError):
-        raise ImageError("The image is damaged or incomplete.") from None
+        raise ImageError(_("The image is damaged or incomplete.")) from None
     out: dict[int, bytes] = {}
     for size in sizes:
         square = ImageOps.fit(image, (size, size), Image.Resampling.LANCZOS)

@@ -14,6 +14,7 @@ from typing import TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.functional import Promise
 
 from catalog.access import tracks_visible_to
 from catalog.models import Album, Artist, Genre, Track
@@ -57,7 +58,7 @@ def _newest_first(albums: QuerySet[Album]) -> QuerySet[Album]:
 class ArtistPage:
     artist: Artist
     top_tracks: list[Track]
-    albums_by_type: list[tuple[str, list[Album]]]
+    albums_by_type: list[tuple[str | Promise, list[Album]]]  # the type, translated when shown
     appears_on: list[Album]
     related: list[Artist]
 

@@ -19,6 +19,7 @@ from typing import Protocol
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Profile, User
 from subscriptions.models import Subscription
@@ -63,14 +64,14 @@ class Trial:
     def start(self, *, user: User, by: User | None = None) -> Subscription:
         profile = Profile.objects.select_for_update().get(user=user)
         if Subscription.objects.filter(user=user, provider=self.name).exists():
-            raise ValidationError("You have already had your free trial of Premium.", code="trial_used")
+            raise ValidationError(_("You have already had your free trial of Premium."), code="trial_used")
         if profile.plan != Profile.Plan.FREE:
-            raise ValidationError("You already have Premium.", code="already_premium")
+            raise ValidationError(_("You already have Premium."), code="already_premium")
         at = timezone.now()
         try:
             return subscription_start(user=user, provider=self.name, ends_at=at + timedelta(days=self.days), at=at)
         except IntegrityError as exc:  # another request started it meanwhile (the one-trial constraint)
-            raise ValidationError("You have already had your free trial of Premium.", code="trial_used") from exc
+            raise ValidationError(_("You have already had your free trial of Premium."), code="trial_used") from exc
 
     def cancel(self, *, subscription: Subscription, by: User | None = None) -> Subscription:
         return subscription_end(subscription=subscription)

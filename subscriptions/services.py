@@ -15,6 +15,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.bearer import access_tokens_forget_user
 from accounts.models import Profile, User
@@ -52,7 +53,7 @@ def subscription_start(
     """A period of ``plan`` for ``user`` from ``at`` (now) to ``ends_at`` (``None``: until ended); the plan follows."""
     at = at or timezone.now()
     if ends_at is not None and ends_at <= at:
-        raise ValidationError("A subscription must end after it starts.", code="invalid_period")
+        raise ValidationError(_("A subscription must end after it starts."), code="invalid_period")
     profile = _profile_locked(user.pk)
     subscription = Subscription.objects.create(
         user=user,

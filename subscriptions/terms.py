@@ -30,7 +30,7 @@ def plan_terms() -> list[PlanTerms]:
     return [
         PlanTerms(
             plan=plan.value,
-            name=plan.label,
+            name=str(plan.label),  # in the language of the request
             bitrate_cap=Profile.PLAN_BITRATE_CAPS[plan],
             ad_breaks=PLAN_AD_BREAKS[plan],
         )

@@ -3,6 +3,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, status
 from rest_framework.request import Request
@@ -121,7 +122,7 @@ class AdBreakCompleteView(APIView):
         try:
             ad_break_complete(user=cast(User, request.user), break_id=pk)
         except AdBreak.DoesNotExist:
-            raise exceptions.NotFound("No such ad break.") from None
+            raise exceptions.NotFound(gettext("No such ad break.")) from None
         except AdBreakTooShortError as exc:
             body = error_body(
                 status_code=409,

@@ -11,6 +11,7 @@ from typing import cast
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -71,7 +72,7 @@ class LyricsWriteSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if ("lines" in attrs) == ("lrc" in attrs):
-            raise serializers.ValidationError("Send either lines or lrc.")
+            raise serializers.ValidationError(_("Send either lines or lrc."))
         return attrs
 
 
@@ -82,7 +83,7 @@ def _track(request: Request, pk: int) -> Track:
 def _state(request: Request) -> str:
     state = request.query_params.get("state", Lyrics.State.PUBLISHED)
     if state not in Lyrics.State.values:
-        raise NotFound("No such lyrics.")
+        raise NotFound(_("No such lyrics."))
     return state
 
 
@@ -93,7 +94,7 @@ def _lyrics(request: Request, pk: int) -> Lyrics:
     else:
         found = selectors.lyrics_for(track_id=pk, viewer=user)
     if found is None:
-        raise NotFound("This track has no lyrics.")
+        raise NotFound(_("This track has no lyrics."))
     return found
 
 
@@ -143,7 +144,7 @@ class TrackLyricsView(APIView):
     def delete(self, request: Request, pk: int) -> Response:
         track = _track(request, pk)
         if not service.lyrics_delete(track=track, by=cast(User, request.user), state=_state(request)):
-            raise NotFound("This track has no such lyrics.")
+            raise NotFound(_("This track has no such lyrics."))
         return Response(status=204)
 
 

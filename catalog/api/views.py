@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
@@ -51,7 +52,7 @@ def _member(artist: Artist, identifier: str) -> User:
         .first()
     )
     if found is None:
-        raise ValidationError({"user": ["Only a member can become owner: invite them first."]})
+        raise ValidationError({"user": [_("Only a member can become owner: invite them first.")]})
     return found.user
 
 
@@ -146,7 +147,7 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
             )
             return Response(s.ArtistInvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
         if not selectors.artist_list_editable(user=_user(request)).filter(pk=artist.pk).exists():
-            raise NotFound("No such artist.")
+            raise NotFound(_("No such artist."))
         page = self.paginate_queryset(selectors.artist_members(artist_id=artist.pk))
         return self.get_paginated_response(s.MemberSerializer(page, many=True).data)
 
@@ -184,7 +185,7 @@ class ArtistViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.R
 
 
 def _invitation_missing() -> NotFound:
-    return NotFound("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
+    return NotFound(_("No such invitation: it was answered, revoked or has expired, or it is someone else's."))
 
 
 ARTIST_PK = OpenApiParameter("artist_pk", int, OpenApiParameter.PATH, description="The artist's id.")
@@ -296,7 +297,7 @@ class AlbumViewSet(viewsets.ModelViewSet):
         try:
             album = selectors.album_detail(album_id=int(kwargs["pk"]), viewer=_user(request))
         except (Album.DoesNotExist, ValueError):
-            raise NotFound("No such album.") from None
+            raise NotFound(_("No such album.")) from None
         return Response(s.AlbumDetailSerializer(album, context={"request": request}).data)
 
     def _detail(self, album: Album) -> Response:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog import tasks
@@ -69,7 +70,7 @@ def album_update(
     require_edit(artist_id=album.artist_id, user=by)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These fields cannot be changed: %(value)s.") % {"value": ", ".join(sorted(unknown))})
     for name, value in changes.items():
         setattr(album, name, value.strip() if isinstance(value, str) else value)
     album.full_clean()
@@ -104,7 +105,10 @@ def album_tracks_add(*, album: Album, by: User, track_ids: Sequence[int], disc_n
     tracks = {t.pk: t for t in Track.objects.filter(pk__in=track_ids, artist_id=album.artist_id)}
     missing = [pk for pk in track_ids if pk not in tracks]
     if missing:
-        raise ValidationError(f"These tracks are not this artist's: {', '.join(map(str, missing))}.", code="not_found")
+        raise ValidationError(
+            _("These tracks are not this artist's: %(value)s.") % {"value": ", ".join(map(str, missing))},
+            code="not_found",
+        )
     left = {t.album_id for t in tracks.values() if t.album_id is not None and t.album_id != album.pk}
     last = album.tracks.filter(disc_number=disc_number).aggregate(last=Max("track_number"))["last"] or 0
     added = []
@@ -128,7 +132,7 @@ def album_track_remove(*, album: Album, by: User, track_id: int) -> None:
     _locked(album)
     updated = Track.objects.filter(pk=track_id, album=album).update(album=None, track_number=None, disc_number=1)
     if not updated:
-        raise ValidationError("That track is not on this album.", code="not_found")
+        raise ValidationError(_("That track is not on this album."), code="not_found")
     _renumber(album)
     announce(CatalogRowsChanged(kind="track", ids=(track_id,)))
     announce(AlbumProgrammeChanged(album_id=album.pk))
@@ -164,9 +168,9 @@ def album_tracks_reorder(*, album: Album, by: User, order: Sequence[tuple[int, i
     tracks = {t.pk: t for t in album.tracks.all()}
     ids = [track_id for track_id, _disc in order]
     if sorted(ids) != sorted(tracks) or len(set(ids)) != len(ids):
-        raise ValidationError("The order must list every track of the album exactly once.", code="incomplete_order")
+        raise ValidationError(_("The order must list every track of the album exactly once."), code="incomplete_order")
     if any(disc < 1 for _track_id, disc in order):
-        raise ValidationError("Disc numbers start at 1.", code="invalid_disc")
+        raise ValidationError(_("Disc numbers start at 1."), code="invalid_disc")
     ordered = [tracks[track_id] for track_id in ids]
     for track, (_track_id, disc) in zip(ordered, order, strict=True):
         track.disc_number = disc
@@ -191,7 +195,7 @@ def album_track_move(*, album: Album, by: User, track_id: int, direction: Litera
     rows = [[t.pk, t.disc_number] for t in album.tracks.order_by("disc_number", "track_number", "id")]
     index = next((i for i, (pk, _disc) in enumerate(rows) if pk == track_id), None)
     if index is None:
-        raise ValidationError("That track is not on this album.", code="not_found")
+        raise ValidationError(_("That track is not on this album."), code="not_found")
     other = index + (-1 if direction == "up" else 1)
     if 0 <= other < len(rows):
         if rows[other][1] == rows[index][1]:
@@ -203,9 +207,9 @@ def album_track_move(*, album: Album, by: User, track_id: int, direction: Litera
 
 def _check_publishable(album: Album) -> None:
     if not album.artwork:
-        raise ValidationError("An album needs artwork before it is published.", code="no_artwork")
+        raise ValidationError(_("An album needs artwork before it is published."), code="no_artwork")
     if not album.tracks.filter(status=Track.Status.READY).exists():
-        raise ValidationError("An album needs one ready track at least before it is published.", code="no_tracks")
+        raise ValidationError(_("An album needs one ready track at least before it is published."), code="no_tracks")
 
 
 @transaction.atomic
@@ -231,7 +235,7 @@ def album_unpublish(*, album: Album, by: User) -> Album:
     require_edit(artist_id=album.artist_id, user=by)
     album = _locked(album)
     if album.status not in {Album.Status.PUBLISHED, Album.Status.SCHEDULED}:
-        raise ValidationError("Only a published or scheduled album can be unpublished.", code="not_published")
+        raise ValidationError(_("Only a published or scheduled album can be unpublished."), code="not_published")
     album.status, album.release_at = Album.Status.UNPUBLISHED, None
     album.save(update_fields=["status", "release_at", "updated_at"])
     return album
@@ -243,9 +247,9 @@ def album_schedule(*, album: Album, by: User, release_at: datetime) -> Album:
     require_edit(artist_id=album.artist_id, user=by)
     album = _locked(album)
     if release_at <= timezone.now():
-        raise ValidationError("A release must be scheduled in the future.", code="in_the_past")
+        raise ValidationError(_("A release must be scheduled in the future."), code="in_the_past")
     if album.status == Album.Status.PUBLISHED:
-        raise ValidationError("The album is already published.", code="already_published")
+        raise ValidationError(_("The album is already published."), code="already_published")
     _check_publishable(album)
     album.status, album.release_at = Album.Status.SCHEDULED, release_at
     album.release_date = timezone.localdate(release_at)

@@ -6,6 +6,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.access import require_edit, require_manage
@@ -73,7 +74,9 @@ def artist_member_add(*, artist: Artist, by: User, user: User, role: str = Role.
         with transaction.atomic():
             return ArtistMembership.objects.create(artist=artist, user=user, role=Role(role))
     except IntegrityError:
-        raise ValidationError(f"{user.public_name} is already a member.", code="already_member") from None
+        raise ValidationError(
+            gettext("%(name)s is already a member.") % {"name": user.public_name}, code="already_member"
+        ) from None
 
 
 @transaction.atomic
@@ -82,9 +85,11 @@ def artist_member_role_set(*, artist: Artist, by: User, user: User, role: str) -
     owners = _owners_left(artist)
     membership = ArtistMembership.objects.filter(artist=artist, user=user).first()
     if membership is None:
-        raise ValidationError(f"{user.public_name} is not a member.", code="not_member")
+        raise ValidationError(gettext("%(name)s is not a member.") % {"name": user.public_name}, code="not_member")
     if membership.role == Role.OWNER and Role(role) != Role.OWNER and owners == 1:
-        raise ValidationError("An artist needs one owner at least: make someone else owner first.", code="last_owner")
+        raise ValidationError(
+            gettext("An artist needs one owner at least: make someone else owner first."), code="last_owner"
+        )
     membership.role = Role(role)
     membership.save(update_fields=["role"])
     return membership
@@ -98,9 +103,11 @@ def artist_member_remove(*, artist: Artist, by: User, user: User) -> None:
     owners = _owners_left(artist)
     membership = ArtistMembership.objects.filter(artist=artist, user=user).first()
     if membership is None:
-        raise ValidationError(f"{user.public_name} is not a member.", code="not_member")
+        raise ValidationError(gettext("%(name)s is not a member.") % {"name": user.public_name}, code="not_member")
     if membership.role == Role.OWNER and owners == 1:
-        raise ValidationError("An artist needs one owner at least: make someone else owner first.", code="last_owner")
+        raise ValidationError(
+            gettext("An artist needs one owner at least: make someone else owner first."), code="last_owner"
+        )
     membership.delete()
 
 
@@ -112,10 +119,10 @@ def artist_ownership_transfer(*, artist: Artist, by: User, to: User) -> None:
     """
     require_manage(artist_id=artist.pk, user=by)
     if by.pk == to.pk:
-        raise ValidationError("You already own this artist.", code="same_user")
+        raise ValidationError(gettext("You already own this artist."), code="same_user")
     _owners_left(artist)
     if not ArtistMembership.objects.filter(artist=artist, user=to).update(role=Role.OWNER):
-        raise ValidationError("Only a member can become owner: invite them first.", code="not_member")
+        raise ValidationError(gettext("Only a member can become owner: invite them first."), code="not_member")
     ArtistMembership.objects.filter(artist=artist, user=by).update(role=Role.EDITOR)
 
 
@@ -123,7 +130,7 @@ def genre_get_or_create(*, name: str) -> Genre:
     name = name.strip()[:64]
     slug = slugify(name)[:64]
     if not slug:
-        raise ValidationError("A genre needs a name with letters or digits.", code="invalid_genre")
+        raise ValidationError(gettext("A genre needs a name with letters or digits."), code="invalid_genre")
     genre, _ = Genre.objects.get_or_create(slug=slug, defaults={"name": name})
     return genre
 

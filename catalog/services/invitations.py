@@ -24,6 +24,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog import selectors
@@ -59,7 +60,7 @@ def invitee_parse(identifier: str) -> tuple[User | None, str]:
     """
     identifier = identifier.strip()
     if not identifier:
-        raise ValidationError("Give a username or an e-mail address.", code="invalid")
+        raise ValidationError(gettext("Give a username or an e-mail address."), code="invalid")
     if "@" in identifier:
         try:
             validate_email(identifier)
@@ -70,7 +71,8 @@ def invitee_parse(identifier: str) -> tuple[User | None, str]:
     user = User.objects.filter(username__iexact=identifier, is_active=True).first()
     if user is None:
         raise ValidationError(
-            f"Nobody is called “{identifier}” here. To invite someone new, give their e-mail address.",
+            gettext("Nobody is called “%(identifier)s” here. To invite someone new, give their e-mail address.")
+            % {"identifier": identifier},
             code="unknown_user",
         )
     return user, ""
@@ -113,7 +115,9 @@ def artist_invitation_create(
     role = ArtistMembership.Role(role)
     user, email = invitee_parse(invitee)
     if user is not None and ArtistMembership.objects.filter(artist_id=artist.pk, user_id=user.pk).exists():
-        raise ValidationError(f"{user.public_name} is already a member.", code="already_member")
+        raise ValidationError(
+            gettext("%(name)s is already a member.") % {"name": user.public_name}, code="already_member"
+        )
     # One invitation at a time per artist: the count and the look-up below hold until commit.
     Artist.objects.select_for_update().filter(pk=artist.pk).first()
     now = timezone.now()
@@ -127,7 +131,9 @@ def artist_invitation_create(
         return existing
     if ArtistInvitation.objects.filter(artist_id=artist.pk).count() >= MAX_PENDING:
         raise ValidationError(
-            f"{artist.name} has {MAX_PENDING} invitations waiting for an answer: revoke some first.", code="too_many"
+            gettext("%(name)s has %(MAX_PENDING)s invitations waiting for an answer: revoke some first.")
+            % {"name": artist.name, "MAX_PENDING": MAX_PENDING},
+            code="too_many",
         )
     token, token_hash = invitation_token_new()
     invitation = ArtistInvitation.objects.create(
@@ -184,7 +190,8 @@ def artist_invitation_accept(*, invitation_id: int, user: User, token: str = "")
     if membership is None:
         if inviter is None or not artist_can_manage(artist_id=artist.pk, user=inviter):
             raise ValidationError(
-                f"Whoever invited you no longer runs {artist.name}: ask its owners for a new invitation.",
+                gettext("Whoever invited you no longer runs %(name)s: ask its owners for a new invitation.")
+                % {"name": artist.name},
                 code="invitation_void",
             )
         membership = artist_member_add(artist=artist, by=inviter, user=user, role=invitation.role)

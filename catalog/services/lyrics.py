@@ -9,6 +9,7 @@ over the published row in one transaction.
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.access import require_edit
@@ -21,7 +22,10 @@ MAX_WRITTEN_BY_CHARS = 300
 def _written_by(value: str) -> str:
     value = " ".join((value or "").split())
     if len(value) > MAX_WRITTEN_BY_CHARS:
-        raise ValidationError(f"“Written by” is {len(value):,} characters long; the limit is {MAX_WRITTEN_BY_CHARS}.")
+        raise ValidationError(
+            gettext("“Written by” is %(value)s characters long; the limit is %(MAX_WRITTEN_BY_CHARS)s.")
+            % {"value": f"{len(value):,}", "MAX_WRITTEN_BY_CHARS": MAX_WRITTEN_BY_CHARS}
+        )
     return value
 
 
@@ -37,13 +41,13 @@ def _store(
     source: str,
 ) -> Lyrics:
     if state not in Lyrics.State.values:
-        raise ValidationError(f"“{state}” is not a lyrics state: draft or published.")
+        raise ValidationError(gettext("“%(state)s” is not a lyrics state: draft or published.") % {"state": state})
     cleaned = lyrics_clean(lines, duration_ms=track.duration_ms)
     if not cleaned:
-        raise ValidationError("The lyrics are empty: delete them instead.", code="empty")
+        raise ValidationError(gettext("The lyrics are empty: delete them instead."), code="empty")
     is_synced = lines_synced(cleaned)
     if synced and not is_synced:
-        raise ValidationError("Synced lyrics need a start time on every line.", code="not_synced")
+        raise ValidationError(gettext("Synced lyrics need a start time on every line."), code="not_synced")
     with transaction.atomic():
         row, _created = Lyrics.objects.update_or_create(
             track=track,
@@ -114,7 +118,7 @@ def lyrics_publish(*, track: Track, by: User) -> Lyrics:
     with transaction.atomic():
         draft = Lyrics.objects.select_for_update().filter(track=track, state=Lyrics.State.DRAFT).first()
         if draft is None:
-            raise ValidationError("There is no draft to publish.", code="no_draft")
+            raise ValidationError(gettext("There is no draft to publish."), code="no_draft")
         # Checked again: the track's duration may be known now, and shorter than the draft thought.
         lyrics_clean(draft.lines, duration_ms=track.duration_ms)
         Lyrics.objects.filter(track=track, state=Lyrics.State.PUBLISHED).delete()

@@ -26,6 +26,7 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog import tasks
@@ -78,10 +79,11 @@ def _title_from(filename: str) -> str:
 def _check(file: File) -> str:
     """Refuse what is plainly unusable without decoding a byte; the stored original's extension."""
     if not file.size:
-        raise ValidationError("The file is empty.", code="empty")
+        raise ValidationError(_("The file is empty."), code="empty")
     if file.size > settings.UPLOAD_MAX_BYTES:
         raise ValidationError(
-            f"The file is larger than {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB.", code="too_big"
+            _("The file is larger than %(value)s MB.") % {"value": settings.UPLOAD_MAX_BYTES // (1024 * 1024)},
+            code="too_big",
         )
     file.seek(0)
     suffix = audio_suffix(file.read(SIGNATURE_BYTES))
@@ -301,13 +303,15 @@ def track_update(
     require_edit(artist_id=track.artist_id, user=by)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}.")
+        raise ValidationError(
+            _("These fields cannot be changed here: %(value)s.") % {"value": ", ".join(sorted(unknown))}
+        )
     for name, value in changes.items():
         setattr(track, name, value.strip() if isinstance(value, str) else value)
     if track.isrc:
         track.isrc = track.isrc.replace("-", "").upper()
         if not ISRC.match(track.isrc):
-            raise ValidationError({"isrc": "An ISRC has 12 characters, like USRC17607839."})
+            raise ValidationError({"isrc": _("An ISRC has 12 characters, like USRC17607839.")})
     track.full_clean()
     if genres is not None or genre_names is not None:
         genres = [*(genres or ()), *genres_get_or_create(names=genre_names or ())]
@@ -333,7 +337,7 @@ def track_reprocess(*, track: Track, by: User) -> Track:
     """
     require_edit(artist_id=track.artist_id, user=by)
     if not track.original:
-        raise ValidationError("The uploaded file was refused and is not kept: upload it again.", code="no_original")
+        raise ValidationError(_("The uploaded file was refused and is not kept: upload it again."), code="no_original")
     interval = int(REPROCESS_INTERVAL.total_seconds())
     if not cache.add(_reprocess_key(track.pk), time.time() + interval, timeout=interval):
         until = cache.get(_reprocess_key(track.pk)) or time.time() + interval

@@ -40,7 +40,7 @@ def studio_home(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form_refused(form, exc)
         else:
-            messages.success(request, f"{artist.name} is ready. Upload its first tracks.")
+            messages.success(request, _("%(name)s is ready. Upload its first tracks.") % {"name": artist.name})
             return redirect("studio:artist", slug=artist.slug)
     # Only the artists I belong to, with my role in each (staff may edit any, but these are theirs).
     memberships = selectors.membership_list(user=request.user)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -38,7 +39,7 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
         elif answer == "decline":
             invitation_services.artist_invitation_decline(invitation_id=invitation_id, user=request.user, token=token)
         else:
-            messages.error(request, "Accept or decline the invitation.")
+            messages.error(request, _("Accept or decline the invitation."))
             return redirect("studio:home")
     except ArtistInvitation.DoesNotExist:
         raise Http404("No such invitation.") from None
@@ -46,8 +47,12 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
         refused(request, exc)
         return redirect("studio:home")
     if answer == "decline":
-        messages.success(request, "You declined the invitation.")
+        messages.success(request, _("You declined the invitation."))
         return redirect("studio:home")
     artist = membership.artist
-    messages.success(request, f"You are now an {membership.get_role_display().lower()} of {artist.name}.")
+    messages.success(
+        request,
+        _("You are now an %(role)s of %(name)s.")
+        % {"role": membership.get_role_display().lower(), "name": artist.name},
+    )
     return redirect("studio:artist", slug=artist.slug)

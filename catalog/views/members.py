@@ -7,6 +7,7 @@ from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -82,7 +83,9 @@ def artist_members(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse
         refused(request, exc)
     else:
         messages.success(
-            request, f"{invitation.invitee} is invited: they become a member of {artist.name} once they accept."
+            request,
+            _("%(invitee)s is invited: they become a member of %(artist)s once they accept.")
+            % {"invitee": invitation.invitee, "artist": artist.name},
         )
     return redirect("studio:members", slug=artist.slug)
 
@@ -94,11 +97,11 @@ def invitation_revoke(request: AuthenticatedHttpRequest, slug: str, invitation_i
     try:
         invitation_services.artist_invitation_revoke(artist=artist, by=request.user, invitation_id=invitation_id)
     except ArtistInvitation.DoesNotExist:
-        messages.error(request, "That invitation was answered, revoked or has expired already.")
+        messages.error(request, _("That invitation was answered, revoked or has expired already."))
     except PermissionDenied as exc:
         refused(request, exc)
     else:
-        messages.success(request, "The invitation is revoked: its link no longer works.")
+        messages.success(request, _("The invitation is revoked: its link no longer works."))
     return redirect(reverse("studio:members", kwargs={"slug": artist.slug}) + "#invitations")
 
 
@@ -113,7 +116,7 @@ def member_role(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> H
     member = _member(artist, user_id)
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose owner or editor.")
+        messages.error(request, _("Choose owner or editor."))
         return redirect("studio:members", slug=artist.slug)
     try:
         artist_services.artist_member_role_set(
@@ -123,7 +126,7 @@ def member_role(request: AuthenticatedHttpRequest, slug: str, user_id: int) -> H
         refused(request, exc)
     else:
         role = ArtistMembership.Role(form.cleaned_data["role"]).label.lower()
-        messages.success(request, f"{member.user.public_name} is now an {role}.")
+        messages.success(request, _("%(name)s is now an %(role)s.") % {"name": member.user.public_name, "role": role})
     return redirect("studio:members", slug=artist.slug)
 
 
@@ -140,9 +143,9 @@ def member_remove(request: AuthenticatedHttpRequest, slug: str, user_id: int) ->
         refused(request, exc)
         return redirect("studio:members", slug=artist.slug)
     if leaving:
-        messages.success(request, f"You have left {artist.name}.")
+        messages.success(request, _("You have left %(name)s.") % {"name": artist.name})
         return redirect("studio:home")
-    messages.success(request, f"{member.user.public_name} is no longer a member.")
+    messages.success(request, _("%(name)s is no longer a member.") % {"name": member.user.public_name})
     return redirect("studio:members", slug=artist.slug)
 
 
@@ -159,7 +162,11 @@ def _ownership_transfer_post(request: AuthenticatedHttpRequest, artist: Artist) 
             refused(request, exc)
             return redirect("studio:members", slug=artist.slug)
         else:
-            messages.success(request, f"{to.public_name} now owns {artist.name}; you stay on as an editor.")
+            messages.success(
+                request,
+                _("%(name)s now owns %(artist)s; you stay on as an editor.")
+                % {"name": to.public_name, "artist": artist.name},
+            )
             return redirect("studio:members", slug=artist.slug)
     return _members_page(request, artist, transfer_form=form, members=members)
 

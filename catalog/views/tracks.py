@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -48,7 +49,7 @@ def track_edit(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse
         except ValidationError as exc:
             form_refused(form, exc)
         else:
-            messages.success(request, f"“{track.title}” is saved.")
+            messages.success(request, _("“%(title)s” is saved.") % {"title": track.title})
             return redirect("studio:track", track_id=track.pk)
         track.refresh_from_db()
     context = {
@@ -80,7 +81,7 @@ def track_delete(request: AuthenticatedHttpRequest, track_id: int) -> HttpRespon
     track = editable_track(request, track_id)
     artist = track.artist
     track_services.track_delete(track=track, by=request.user)
-    messages.success(request, f"“{track.title}” is deleted.")
+    messages.success(request, _("“%(title)s” is deleted.") % {"title": track.title})
     return redirect("studio:artist", slug=artist.slug)
 
 
@@ -93,7 +94,7 @@ def track_reprocess(request: AuthenticatedHttpRequest, track_id: int) -> HttpRes
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"“{track.title}” is being processed again.")
+        messages.success(request, _("“%(title)s” is being processed again.") % {"title": track.title})
     return redirect("studio:track", track_id=track.pk)
 
 

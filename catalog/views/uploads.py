@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -34,7 +35,7 @@ def artist_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
             return redirect("studio:upload", slug=artist.slug)
         refused = upload_refusals(request)
         for name, reason in refused:
-            messages.error(request, f"{name}: {reason}")
+            messages.error(request, _("%(name)s: %(reason)s") % {"name": name, "reason": reason})
         # An .lrc beside an audio file of the same name holds its lyrics.
         lrcs = {PurePath(f.name or "").stem.casefold(): f for f in files if (f.name or "").lower().endswith(".lrc")}
         files = [f for f in files if not (f.name or "").lower().endswith(".lrc")]
@@ -44,13 +45,13 @@ def artist_upload(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
                 lyrics = lrcs.get(PurePath(file.name or "").stem.casefold())
                 track_services.track_upload(artist=artist, by=request.user, file=file, lyrics=lyrics)
             except ValidationError as exc:
-                messages.error(request, f"{name}: {' '.join(exc.messages)}")
+                messages.error(request, _("%(name)s: %(value)s") % {"name": name, "value": " ".join(exc.messages)})
             except track_services.StorageUnavailableError as exc:
-                messages.error(request, f"{name}: {exc.message}")
+                messages.error(request, _("%(name)s: %(message)s") % {"name": name, "message": exc.message})
             else:
-                messages.success(request, f"{name}: uploaded; it is being checked and processed.")
+                messages.success(request, _("%(name)s: uploaded; it is being checked and processed.") % {"name": name})
         if not files and not refused:
-            messages.error(request, "Choose one audio file at least.")
+            messages.error(request, _("Choose one audio file at least."))
         return redirect("studio:upload", slug=artist.slug)
     recent = selectors.upload_list(user=request.user).filter(artist_id=artist.pk)[:RECENT_UPLOADS]
     context = {

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -135,7 +136,9 @@ class ItemsRemoveSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("item_ids") and not attrs.get("track_ids"):
-            raise serializers.ValidationError("Name the item_ids or the track_ids to remove.", code="nothing_to_remove")
+            raise serializers.ValidationError(
+                _("Name the item_ids or the track_ids to remove."), code="nothing_to_remove"
+            )
         return attrs
 
 

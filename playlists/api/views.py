@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, mixins, permissions, status, viewsets
@@ -92,7 +93,7 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         try:
             return cast(Playlist, super().get_object())
         except Http404:
-            raise exceptions.NotFound("No such playlist.") from None
+            raise exceptions.NotFound(gettext("No such playlist.")) from None
 
     def _playlist(self) -> Playlist:
         """The playlist the URL names; to change it, a token needs the scope of its visibility."""
@@ -109,7 +110,7 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         try:
             playlist = selectors.playlist_detail(playlist_id=int(kwargs["pk"]), viewer=_user(request))
         except (Playlist.DoesNotExist, ValueError):
-            raise exceptions.NotFound("No such playlist.") from None
+            raise exceptions.NotFound(gettext("No such playlist.")) from None
         return Response(s.PlaylistDetailSerializer(playlist, context={"request": request}).data)
 
     @extend_schema(request=s.PlaylistWriteSerializer, responses={201: s.PlaylistDetailSerializer})
@@ -119,7 +120,7 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         data = dict(body.validated_data)
         data.pop("snapshot_id", None)
         if "name" not in data:
-            raise exceptions.ValidationError({"name": ["This field is required."]})
+            raise exceptions.ValidationError({"name": [gettext("This field is required.")]})
         scope_require(request, _modify_scope(data.get("visibility", Playlist.Visibility.PUBLIC)))
         playlist = services.playlist_create(owner=_user(request), **data)
         return self._detail(playlist, status.HTTP_201_CREATED)
@@ -238,7 +239,7 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
         """The owner removes a collaborator; collaborators may remove themselves."""
         user = User.objects.filter(pk=user_id).first()
         if user is None:
-            raise exceptions.NotFound("Nobody has that id.")
+            raise exceptions.NotFound(gettext("Nobody has that id."))
         services.playlist_collaborator_remove(playlist=self._playlist(), by=_user(request), user=user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -274,7 +275,9 @@ class PlaylistViewSet(_SnapshotConflicts, viewsets.ModelViewSet):
 
 
 def _invitation_missing() -> exceptions.NotFound:
-    return exceptions.NotFound("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
+    return exceptions.NotFound(
+        gettext("No such invitation: it was answered, revoked or has expired, or it is someone else's.")
+    )
 
 
 PLAYLIST_PK = OpenApiParameter("playlist_pk", int, OpenApiParameter.PATH, description="The playlist's id.")
@@ -293,7 +296,7 @@ class PlaylistInvitationViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin,
         owned = selectors.playlist_list(viewer=_user(self.request)).filter(owner_id=_user(self.request).pk)
         playlist = owned.filter(pk=self.kwargs["playlist_pk"]).first()
         if playlist is None:
-            raise exceptions.NotFound("No such playlist.")
+            raise exceptions.NotFound(gettext("No such playlist."))
         return playlist
 
     def get_queryset(self) -> QuerySet[PlaylistInvitation]:
@@ -373,7 +376,7 @@ class SharedPlaylistView(APIView):
         try:
             playlist = selectors.playlist_by_share_token(token=token)
         except Playlist.DoesNotExist:
-            raise exceptions.NotFound("This share link does not open anything (any more).") from None
+            raise exceptions.NotFound(gettext("This share link does not open anything (any more).")) from None
         return Response(s.PlaylistDetailSerializer(playlist, context={"request": request}).data)
 
 
@@ -418,7 +421,7 @@ class UserPlaylistsView(generics.ListAPIView):
             return Playlist.objects.none()
         owner = User.objects.filter(username__iexact=self.kwargs["username"], is_active=True).first()
         if owner is None:
-            raise exceptions.NotFound("Nobody is called that here.")
+            raise exceptions.NotFound(gettext("Nobody is called that here."))
         return selectors.playlist_list_public(owner=owner)
 
 
@@ -514,6 +517,8 @@ class LibraryContainsView(APIView):
     def get(self, request: Request) -> Response:
         raw = [part.strip() for part in request.query_params.get("ids", "").split(",") if part.strip()]
         if not raw or len(raw) > library.MAX_IDS or not all(part.isascii() and part.isdigit() for part in raw):
-            raise exceptions.ValidationError({"ids": [f"Give 1 to {library.MAX_IDS} ids, separated by commas."]})
+            raise exceptions.ValidationError(
+                {"ids": [gettext("Give 1 to %(MAX_IDS)s ids, separated by commas.") % {"MAX_IDS": library.MAX_IDS}]}
+            )
         ids = [int(part) for part in raw]
         return Response(selectors.library_contains(user=_user(request), kind=self.kind, ids=ids))

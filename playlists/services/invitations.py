@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.services.invitations import (
@@ -42,9 +43,12 @@ def playlist_invitation_create(*, playlist: Playlist, by: User, invitee: str, ba
     require_owner(playlist=playlist, user=by)
     user, email = invitee_parse(invitee)
     if user is not None and user.pk == playlist.owner_id:
-        raise ValidationError("You own this playlist already.", code="owner")
+        raise ValidationError(gettext("You own this playlist already."), code="owner")
     if user is not None and PlaylistCollaborator.objects.filter(playlist_id=playlist.pk, user_id=user.pk).exists():
-        raise ValidationError(f"{user.public_name} collaborates on this playlist already.", code="already_collaborator")
+        raise ValidationError(
+            gettext("%(name)s collaborates on this playlist already.") % {"name": user.public_name},
+            code="already_collaborator",
+        )
     # One invitation at a time per playlist: the count and the look-up below hold until commit.
     locked = playlist_lock(playlist_id=playlist.pk)
     PlaylistInvitation.objects.filter(playlist_id=locked.pk, expires_at__lte=timezone.now()).delete()
@@ -54,7 +58,9 @@ def playlist_invitation_create(*, playlist: Playlist, by: User, invitee: str, ba
         return existing
     if PlaylistInvitation.objects.filter(playlist_id=locked.pk).count() >= MAX_PENDING:
         raise ValidationError(
-            f"This playlist has {MAX_PENDING} invitations waiting for an answer: revoke some first.", code="too_many"
+            gettext("This playlist has %(MAX_PENDING)s invitations waiting for an answer: revoke some first.")
+            % {"MAX_PENDING": MAX_PENDING},
+            code="too_many",
         )
     token, token_hash = invitation_token_new()
     invitation = PlaylistInvitation.objects.create(

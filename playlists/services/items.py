@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.access import tracks_visible_to
@@ -116,22 +117,27 @@ def playlist_items_add(
     """Insert tracks (repeats allowed) before the item at index ``position``, or at the end."""
     require_items_edit(playlist=playlist, user=by)
     if not track_ids:
-        raise ValidationError("Choose one track at least.", code="no_tracks")
+        raise ValidationError(gettext("Choose one track at least."), code="no_tracks")
     if len(track_ids) > MAX_ADD:
-        raise ValidationError(f"Add up to {MAX_ADD} tracks at a time.", code="too_many_tracks")
+        raise ValidationError(
+            gettext("Add up to %(MAX_ADD)s tracks at a time.") % {"MAX_ADD": MAX_ADD}, code="too_many_tracks"
+        )
     if position is not None and position < 0:
-        raise ValidationError("The position counts from 0.", code="invalid_position")
+        raise ValidationError(gettext("The position counts from 0."), code="invalid_position")
     locked = playlist_lock(playlist_id=playlist.pk, snapshot_id=snapshot_id)
     if locked.item_count + len(track_ids) > MAX_ITEMS:
         room = MAX_ITEMS - locked.item_count
         raise ValidationError(
-            f"A playlist holds up to {MAX_ITEMS:,} tracks; this one has room for {room:,} more.",
+            gettext("A playlist holds up to %(MAX_ITEMS)s tracks; this one has room for %(room)s more.")
+            % {"MAX_ITEMS": f"{MAX_ITEMS:,}", "room": f"{room:,}"},
             code="playlist_full",
         )
     tracks = tracks_visible_to(by).filter(pk__in=set(possible_ids(track_ids))).select_related("artist").in_bulk()
     missing = sorted({pk for pk in track_ids if pk not in tracks})
     if missing:
-        raise ValidationError(f"No such tracks: {', '.join(map(str, missing))}.", code="track_not_found")
+        raise ValidationError(
+            gettext("No such tracks: %(value)s.") % {"value": ", ".join(map(str, missing))}, code="track_not_found"
+        )
     index = locked.item_count if position is None else min(position, locked.item_count)
     before, after = _positions_at(locked, index)
     ranks = _ranks(before, after, len(track_ids))
@@ -169,7 +175,7 @@ def playlist_items_remove(
     """Remove these items, and every occurrence of these tracks; those already gone are ignored."""
     require_items_edit(playlist=playlist, user=by)
     if not item_ids and not track_ids:
-        raise ValidationError("Name the items or the tracks to remove.", code="nothing_to_remove")
+        raise ValidationError(gettext("Name the items or the tracks to remove."), code="nothing_to_remove")
     locked = playlist_lock(playlist_id=playlist.pk, snapshot_id=snapshot_id)
     doomed = _items(locked.pk).filter(pk__in=possible_ids(item_ids)) | _items(locked.pk).filter(
         track_id__in=possible_ids(track_ids)
@@ -225,9 +231,14 @@ def playlist_items_reorder(
     locked = playlist_lock(playlist_id=playlist.pk, snapshot_id=snapshot_id)
     count = locked.item_count
     if range_length < 1 or range_start < 0 or range_start + range_length > count:
-        raise ValidationError(f"The range must lie within the playlist's {count} items.", code="invalid_range")
+        raise ValidationError(
+            gettext("The range must lie within the playlist's %(count)s items.") % {"count": count},
+            code="invalid_range",
+        )
     if not 0 <= insert_before <= count:
-        raise ValidationError(f"insert_before must be between 0 and {count}.", code="invalid_position")
+        raise ValidationError(
+            gettext("insert_before must be between 0 and %(count)s.") % {"count": count}, code="invalid_position"
+        )
     if range_start <= insert_before <= range_start + range_length:
         return locked  # already there: nothing changes, the snapshot stays
     ordered = _items(locked.pk).order_by("position")
@@ -254,7 +265,7 @@ def playlist_item_move(
     item = items.filter(pk=item_id).only("pk", "position").first()
     target = items.filter(pk=before_item_id).only("pk", "position").first() if before_item_id else None
     if item is None or (before_item_id and target is None):
-        raise ValidationError("That item is not in this playlist (any more).", code="item_not_found")
+        raise ValidationError(gettext("That item is not in this playlist (any more)."), code="item_not_found")
     if target is not None and target.pk == item.pk:
         return locked
     others = items.exclude(pk=item.pk).order_by("-position").values_list("pk", "position")
@@ -275,7 +286,7 @@ def playlist_item_step(*, playlist: Playlist, by: User, item_id: int, direction:
     items = _items(playlist.pk)
     item = items.filter(pk=item_id).only("pk", "position").first()
     if item is None:
-        raise ValidationError("That item is not in this playlist (any more).", code="item_not_found")
+        raise ValidationError(gettext("That item is not in this playlist (any more)."), code="item_not_found")
     playlist_lock(playlist_id=playlist.pk)
     item.refresh_from_db(fields=["position"])
     ids = items.order_by("position").values_list("pk", flat=True)
@@ -290,4 +301,4 @@ def playlist_item_step(*, playlist: Playlist, by: User, item_id: int, direction:
             return Playlist.objects.get(pk=playlist.pk)
         before = following[1] if len(following) > 1 else None
         return playlist_item_move(playlist=playlist, by=by, item_id=item.pk, before_item_id=before)
-    raise ValidationError("Move up or down.", code="invalid_direction")
+    raise ValidationError(gettext("Move up or down."), code="invalid_direction")

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from catalog.access import albums_visible_to, tracks_visible_to
@@ -21,18 +22,37 @@ from playlists.events import TasteChanged
 from playlists.models import FollowedArtist, LikedTrack, SavedAlbum
 
 MAX_IDS = 50
+# What a refusal says of each kind of id: none given, too many, and some not found.
+_REFUSALS = {
+    "track": (
+        gettext_lazy("Name one track at least."),
+        gettext_lazy("Up to %(count)s tracks at a time."),
+        gettext_lazy("No such tracks: %(ids)s."),
+    ),
+    "album": (
+        gettext_lazy("Name one album at least."),
+        gettext_lazy("Up to %(count)s albums at a time."),
+        gettext_lazy("No such albums: %(ids)s."),
+    ),
+    "artist": (
+        gettext_lazy("Name one artist at least."),
+        gettext_lazy("Up to %(count)s artists at a time."),
+        gettext_lazy("No such artists: %(ids)s."),
+    ),
+}
 
 
 def _check(ids: Sequence[int], visible: QuerySet[Any], what: str) -> set[int]:
+    none_given, too_many, not_found = _REFUSALS[what]
     wanted = set(ids)
     if not wanted:
-        raise ValidationError(f"Name one {what} at least.", code="no_ids")
+        raise ValidationError(str(none_given), code="no_ids")
     if len(wanted) > MAX_IDS:
-        raise ValidationError(f"Up to {MAX_IDS} {what}s at a time.", code="too_many_ids")
+        raise ValidationError(str(too_many) % {"count": MAX_IDS}, code="too_many_ids")
     found = set(visible.filter(pk__in=possible_ids(wanted)).values_list("pk", flat=True))
     missing = sorted(wanted - found)
     if missing:
-        raise ValidationError(f"No such {what}s: {', '.join(map(str, missing))}.", code="not_found")
+        raise ValidationError(str(not_found) % {"ids": ", ".join(map(str, missing))}, code="not_found")
     return found
 
 

@@ -5,6 +5,7 @@ from typing import IO
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.artwork import ARTWORK_SIZES, artwork_delete, artwork_name, artwork_store
@@ -56,7 +57,10 @@ def playlist_update(*, playlist: Playlist, by: User, snapshot_id: str | None = N
     require_owner(playlist=playlist, user=by)
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
-        raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.", code="not_editable")
+        raise ValidationError(
+            gettext("These fields cannot be changed: %(value)s.") % {"value": ", ".join(sorted(unknown))},
+            code="not_editable",
+        )
     locked = playlist_lock(playlist_id=playlist.pk, snapshot_id=snapshot_id)
     changed = [name for name, value in changes.items() if getattr(locked, name) != value]
     for name in changed:
@@ -183,9 +187,13 @@ def playlist_collaborator_add(*, playlist: Playlist, by: User, user: User) -> Pl
     require_owner(playlist=playlist, user=by)
     locked = playlist_lock(playlist_id=playlist.pk)
     if user.pk == locked.owner_id:
-        raise ValidationError("You own this playlist already.", code="owner")
+        raise ValidationError(gettext("You own this playlist already."), code="owner")
     if locked.collaborator_links.count() >= MAX_COLLABORATORS:
-        raise ValidationError(f"A playlist has up to {MAX_COLLABORATORS} collaborators.", code="too_many")
+        raise ValidationError(
+            gettext("A playlist has up to %(MAX_COLLABORATORS)s collaborators.")
+            % {"MAX_COLLABORATORS": MAX_COLLABORATORS},
+            code="too_many",
+        )
     _, created = PlaylistCollaborator.objects.get_or_create(playlist=locked, user=user)
     if created or not locked.collaborative:
         locked.collaborative = True
@@ -213,9 +221,9 @@ def playlist_collaborator_remove(*, playlist: Playlist, by: User, user: User) ->
 def playlist_follow(*, playlist: Playlist, user: User) -> bool:
     """Save someone else's public playlist in the library; True when it was not followed yet."""
     if playlist.visibility != Playlist.Visibility.PUBLIC:
-        raise ValidationError("Only public playlists can be followed.", code="not_public")
+        raise ValidationError(gettext("Only public playlists can be followed."), code="not_public")
     if playlist.owner_id == user.pk:
-        raise ValidationError("Your own playlists are in your library already.", code="own_playlist")
+        raise ValidationError(gettext("Your own playlists are in your library already."), code="own_playlist")
     try:
         with transaction.atomic():
             PlaylistFollow.objects.create(playlist=playlist, user=user)

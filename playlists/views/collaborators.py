@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -36,7 +37,9 @@ def collaborator_add(request: AuthenticatedHttpRequest, playlist_id: int) -> Htt
         form.add_error("user", exc)
         return edit_page(request, playlist, collaborator_form=form)
     messages.success(
-        request, f"{invitation.invitee} is invited: they may add, remove and reorder tracks once they accept."
+        request,
+        _("%(invitee)s is invited: they may add, remove and reorder tracks once they accept.")
+        % {"invitee": invitation.invitee},
     )
     return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#collaborators")
 
@@ -48,9 +51,9 @@ def invitation_revoke(request: AuthenticatedHttpRequest, playlist_id: int, invit
     try:
         invitation_services.playlist_invitation_revoke(playlist=playlist, by=request.user, invitation_id=invitation_id)
     except PlaylistInvitation.DoesNotExist:
-        messages.error(request, "That invitation was answered, revoked or has expired already.")
+        messages.error(request, _("That invitation was answered, revoked or has expired already."))
     else:
-        messages.success(request, "The invitation is revoked: its link no longer works.")
+        messages.success(request, _("The invitation is revoked: its link no longer works."))
     return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#collaborators")
 
 
@@ -61,7 +64,7 @@ def collaborator_remove(request: AuthenticatedHttpRequest, playlist_id: int, use
     user = get_object_or_404(User, pk=user_id)
     services.playlist_collaborator_remove(playlist=playlist, by=request.user, user=user)
     if user.pk == request.user.pk:
-        messages.success(request, f"You no longer collaborate on “{playlist.name}”.")
+        messages.success(request, _("You no longer collaborate on “%(name)s”.") % {"name": playlist.name})
         return redirect("playlists:library")
-    messages.success(request, f"{user.public_name} no longer collaborates on this playlist.")
+    messages.success(request, _("%(name)s no longer collaborates on this playlist.") % {"name": user.public_name})
     return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#collaborators")

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -44,7 +45,7 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
         elif answer == "decline":
             invitation_services.playlist_invitation_decline(invitation_id=invitation_id, user=request.user, token=token)
         else:
-            messages.error(request, "Accept or decline the invitation.")
+            messages.error(request, _("Accept or decline the invitation."))
             return redirect("playlists:invitations")
     except PlaylistInvitation.DoesNotExist:
         raise Http404("No such invitation.") from None
@@ -52,7 +53,9 @@ def invitation_answer(request: AuthenticatedHttpRequest, invitation_id: int) -> 
         refused(request, exc)
         return redirect("playlists:invitations")
     if answer == "decline":
-        messages.success(request, "You declined the invitation.")
+        messages.success(request, _("You declined the invitation."))
         return redirect("playlists:invitations")
-    messages.success(request, f"You now collaborate on “{playlist.name}”: add, remove and reorder its tracks.")
+    messages.success(
+        request, _("You now collaborate on “%(name)s”: add, remove and reorder its tracks.") % {"name": playlist.name}
+    )
     return redirect("playlists:detail", playlist_id=playlist.pk)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -20,7 +21,7 @@ def track_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The "add to playlist" menu of every track row."""
     form = AddTrackForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a playlist to add the track to.")
+        messages.error(request, _("Choose a playlist to add the track to."))
         return back(request, reverse("playlists:library"))
     playlist = playlist_visible(request, form.cleaned_data["playlist"])
     try:
@@ -34,7 +35,7 @@ def track_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         if wants_json(request):
             return JsonResponse({"snapshot_id": playlist.snapshot_id, "message": f"Added to “{playlist.name}”."})
-        messages.success(request, f"Added to “{playlist.name}”.")
+        messages.success(request, _("Added to “%(name)s”.") % {"name": playlist.name})
     return back(request, reverse("playlists:detail", args=[playlist.pk]))
 
 
@@ -47,7 +48,7 @@ def item_remove(request: AuthenticatedHttpRequest, playlist_id: int, item_id: in
     except (ValidationError, PermissionDenied) as exc:
         refused(request, exc)
     else:
-        messages.success(request, "The track is off the playlist.")
+        messages.success(request, _("The track is off the playlist."))
     return back(request, reverse("playlists:detail", args=[playlist.pk]))
 
 
@@ -58,7 +59,7 @@ def item_move(request: AuthenticatedHttpRequest, playlist_id: int, item_id: int)
     playlist = playlist_visible(request, playlist_id)
     form = MoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Move a track up or down.")
+        messages.error(request, _("Move a track up or down."))
     else:
         try:
             item_services.playlist_item_step(

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -78,7 +79,7 @@ def track_like(request: AuthenticatedHttpRequest, track_id: int) -> HttpResponse
         library_services.tracks_unlike(user=request.user, track_ids=[track_id])
     if wants_json(request):
         return JsonResponse({"liked": liked})
-    messages.success(request, "Added to Liked Songs." if liked else "Removed from Liked Songs.")
+    messages.success(request, gettext("Added to Liked Songs.") if liked else gettext("Removed from Liked Songs."))
     return back(request, reverse("playlists:library_tracks"))
 
 
@@ -88,10 +89,10 @@ def album_save(request: AuthenticatedHttpRequest, album_id: int) -> HttpResponse
     album = get_object_or_404(albums_visible_to(request.user), pk=album_id)
     if request.POST.get("action") == "remove":
         library_services.albums_unsave(user=request.user, album_ids=[album.pk])
-        messages.success(request, f"“{album.title}” is no longer in your library.")
+        messages.success(request, gettext("“%(title)s” is no longer in your library.") % {"title": album.title})
     else:
         library_services.albums_save(user=request.user, album_ids=[album.pk])
-        messages.success(request, f"“{album.title}” is in your library.")
+        messages.success(request, gettext("“%(title)s” is in your library.") % {"title": album.title})
     return back(request, reverse("playlists:library_albums"))
 
 
@@ -101,8 +102,8 @@ def artist_follow(request: AuthenticatedHttpRequest, artist_id: int) -> HttpResp
     artist = get_object_or_404(Artist, pk=artist_id)
     if request.POST.get("action") == "unfollow":
         library_services.artists_unfollow(user=request.user, artist_ids=[artist.pk])
-        messages.success(request, f"You no longer follow {artist.name}.")
+        messages.success(request, gettext("You no longer follow %(name)s.") % {"name": artist.name})
     else:
         library_services.artists_follow(user=request.user, artist_ids=[artist.pk])
-        messages.success(request, f"You follow {artist.name}.")
+        messages.success(request, gettext("You follow %(name)s.") % {"name": artist.name})
     return back(request, reverse("playlists:library_artists"))

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from accounts.auth import AuthenticatedHttpRequest
 from playlists import access, selectors
@@ -32,5 +33,5 @@ def wants_json(request: HttpRequest) -> bool:
 def playlist_owned(request: AuthenticatedHttpRequest, playlist_id: int) -> Playlist:
     playlist = playlist_visible(request, playlist_id)
     if not access.playlist_is_owner(playlist=playlist, user=request.user):
-        raise PermissionDenied("Only the owner of this playlist can change it.")
+        raise PermissionDenied(_("Only the owner of this playlist can change it."))
     return playlist

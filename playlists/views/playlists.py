@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.auth import AuthenticatedHttpRequest
@@ -71,7 +72,9 @@ def playlist_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"“{playlist.name}” is ready: add tracks from any track's + button.")
+            messages.success(
+                request, _("“%(name)s” is ready: add tracks from any track's + button.") % {"name": playlist.name}
+            )
             return redirect("playlists:detail", playlist_id=playlist.pk)
     return render(request, "playlists/playlist_form.html", {"form": form})
 
@@ -111,7 +114,7 @@ def playlist_edit(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpRe
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "The playlist is saved.")
+            messages.success(request, _("The playlist is saved."))
             return redirect("playlists:detail", playlist_id=playlist.pk)
     return edit_page(request, playlist, form=form)
 
@@ -122,7 +125,7 @@ def playlist_cover(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpR
     playlist = playlist_owned(request, playlist_id)
     if request.POST.get("action") == "clear":
         services.playlist_cover_clear(playlist=playlist, by=request.user)
-        messages.success(request, "The cover is gone: the playlist shows its first tracks' artwork again.")
+        messages.success(request, _("The cover is gone: the playlist shows its first tracks' artwork again."))
         return redirect("playlists:edit", playlist_id=playlist.pk)
     form = CoverForm(request.POST, request.FILES)
     if form.is_valid():
@@ -131,7 +134,7 @@ def playlist_cover(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpR
         except ArtworkError as exc:
             form.add_error("image", str(exc))
         else:
-            messages.success(request, "The cover is saved.")
+            messages.success(request, _("The cover is saved."))
             return redirect("playlists:edit", playlist_id=playlist.pk)
     return edit_page(request, playlist, cover_form=form)
 
@@ -141,7 +144,7 @@ def playlist_cover(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpR
 def playlist_delete(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpResponse:
     playlist = playlist_owned(request, playlist_id)
     services.playlist_delete(playlist=playlist, by=request.user)
-    messages.success(request, f"“{playlist.name}” is deleted.")
+    messages.success(request, _("“%(name)s” is deleted.") % {"name": playlist.name})
     return redirect("playlists:library")
 
 
@@ -151,10 +154,10 @@ def playlist_share(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpR
     playlist = playlist_owned(request, playlist_id)
     if request.POST.get("action") == "revoke":
         services.playlist_share_revoke(playlist=playlist, by=request.user)
-        messages.success(request, "The share link no longer works.")
+        messages.success(request, _("The share link no longer works."))
     else:
         services.playlist_share_renew(playlist=playlist, by=request.user)
-        messages.success(request, "A new share link is ready; the old one no longer works.")
+        messages.success(request, _("A new share link is ready; the old one no longer works."))
     return redirect(reverse("playlists:edit", args=[playlist.pk]) + "#sharing")
 
 
@@ -165,10 +168,10 @@ def playlist_follow(request: AuthenticatedHttpRequest, playlist_id: int) -> Http
     try:
         if request.POST.get("action") == "unfollow":
             services.playlist_unfollow(playlist=playlist, user=request.user)
-            messages.success(request, f"“{playlist.name}” is no longer in your library.")
+            messages.success(request, _("“%(name)s” is no longer in your library.") % {"name": playlist.name})
         else:
             services.playlist_follow(playlist=playlist, user=request.user)
-            messages.success(request, f"“{playlist.name}” is in your library.")
+            messages.success(request, _("“%(name)s” is in your library.") % {"name": playlist.name})
     except ValidationError as exc:
         refused(request, exc)
     return redirect("playlists:detail", playlist_id=playlist.pk)
@@ -181,5 +184,9 @@ def playlist_copy(request: AuthenticatedHttpRequest, playlist_id: int) -> HttpRe
     form = CopyForm(request.POST)
     name = form.cleaned_data["name"] if form.is_valid() else ""
     copy = services.playlist_copy(playlist=playlist, by=request.user, name=name)
-    messages.success(request, f"“{copy.name}” is yours: a private copy with {copy.item_count} tracks.")
+    messages.success(
+        request,
+        _("“%(name)s” is yours: a private copy with %(item_count)s tracks.")
+        % {"name": copy.name, "item_count": copy.item_count},
+    )
     return redirect("playlists:detail", playlist_id=copy.pk)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from catalog.api.serializers import ArtistSerializer, TrackSerializer
@@ -11,7 +12,7 @@ MAX_SEEDS = 5
 def _ids(value: str, *, field: str) -> list[int]:
     ids = [part.strip() for part in value.split(",") if part.strip()]
     if not all(part.isdigit() and 0 < int(part) < 2**63 for part in ids):
-        raise serializers.ValidationError({field: "A comma-separated list of ids."})
+        raise serializers.ValidationError({field: _("A comma-separated list of ids.")})
     return list(dict.fromkeys(int(part) for part in ids))
 
 
@@ -27,9 +28,9 @@ class RecommendationsQuerySerializer(serializers.Serializer):
         attrs["seed_genres"] = list(dict.fromkeys(g.strip() for g in attrs["seed_genres"].split(",") if g.strip()))
         total = len(attrs["seed_tracks"]) + len(attrs["seed_artists"]) + len(attrs["seed_genres"])
         if total == 0:
-            raise serializers.ValidationError("Give at least one seed: seed_tracks, seed_artists or seed_genres.")
+            raise serializers.ValidationError(_("Give at least one seed: seed_tracks, seed_artists or seed_genres."))
         if total > MAX_SEEDS:
-            raise serializers.ValidationError(f"Give at most {MAX_SEEDS} seeds in all.")
+            raise serializers.ValidationError(_("Give at most %(MAX_SEEDS)s seeds in all.") % {"MAX_SEEDS": MAX_SEEDS})
         return attrs
 
 

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from catalog.api.serializers import AlbumSerializer, ArtistSerializer, GenreSerializer, TrackSerializer
@@ -26,7 +27,8 @@ class SearchParamsSerializer(serializers.Serializer):
         unknown = [kind for kind in kinds if kind not in KINDS]
         if unknown or not kinds:
             raise serializers.ValidationError(
-                f"Unknown type {', '.join(unknown) or '(none)'}: use track, artist, album or playlist.",
+                _("Unknown type %(value)s: use track, artist, album or playlist.")
+                % {"value": ", ".join(unknown) or "(none)"},
                 code="invalid_type",
             )
         return kinds

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -43,7 +44,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        code, message, details = "invalid", "The request is not valid.", response.data
+        code, message, details = "invalid", _("The request is not valid."), response.data
         if isinstance(details, list):
             details = {api_settings.NON_FIELD_ERRORS_KEY: details}
         non_field = details.get(api_settings.NON_FIELD_ERRORS_KEY) if isinstance(details, dict) else None
@@ -71,10 +72,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def json_not_found(request: HttpRequest) -> JsonResponse:
-    body = error_body(status_code=404, code="not_found", message=f"No API resource at {request.path}.")
+    body = error_body(
+        status_code=404, code="not_found", message=_("No API resource at %(path)s.") % {"path": request.path}
+    )
     return JsonResponse(body, status=status.HTTP_404_NOT_FOUND)
 
 
 def json_server_error() -> JsonResponse:
-    body = error_body(status_code=500, code="server_error", message="Something went wrong on our side.")
+    body = error_body(status_code=500, code="server_error", message=_("Something went wrong on our side."))
     return JsonResponse(body, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers, status
@@ -88,7 +89,7 @@ class PlayerCommand(APIView):
         try:
             snapshot = self.run(cast(User, request.user), data)
         except Track.DoesNotExist:
-            raise exceptions.NotFound("No such track.") from None
+            raise exceptions.NotFound(_("No such track.")) from None
         except PlayerError as error:
             raise _api_error(error) from None
         return _state_response(snapshot)

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from catalog.api.serializers import TrackSerializer
@@ -180,7 +181,7 @@ class OffsetSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if len(attrs) != 1:
-            raise serializers.ValidationError("Give either position or track.")
+            raise serializers.ValidationError(_("Give either position or track."))
         return attrs
 
 
@@ -193,7 +194,7 @@ class PlayerPlaySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict) -> dict:
         if "offset" in attrs and "tracks" not in attrs:
-            raise serializers.ValidationError({"offset": "An offset needs tracks."})
+            raise serializers.ValidationError({"offset": _("An offset needs tracks.")})
         return attrs
 
 

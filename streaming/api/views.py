@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, permissions, status, throttling
@@ -115,7 +116,7 @@ class StreamView(APIView):
         try:
             grant = _grant(request._request, cast(User, request.user), pk)
         except Track.DoesNotExist:
-            raise exceptions.NotFound("No such track.") from None
+            raise exceptions.NotFound(_("No such track.")) from None
         except TrackNotReadyError:
             raise TrackNotReady() from None
         except GrantRefusedError as refusal:
@@ -170,7 +171,7 @@ class PlayReportView(APIView):
                 context=data.get("context_uri", ""),
             )
         except Track.DoesNotExist:
-            raise exceptions.NotFound("No such track.") from None
+            raise exceptions.NotFound(_("No such track.")) from None
         except PlayRefusedError as exc:
             raise PlayRefused(str(exc), code=exc.code) from None
         return Response({"play_id": str(play_id)}, status=status.HTTP_202_ACCEPTED)

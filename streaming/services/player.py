@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import User
 from catalog.access import tracks_visible_to
@@ -121,7 +122,7 @@ def device_rename(*, user: User, device_id: str, name: str) -> Device:
     """The listener names one of their devices; the devices showing it as the one playing learn the new name."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": "Give the device a name."}, code="blank")
+        raise ValidationError({"name": gettext("Give the device a name.")}, code="blank")
     device = _device(user=user, device_id=device_id)
     device.name = name[:NAME_LENGTH]
     device.named_by_listener = True
@@ -290,15 +291,21 @@ def player_play(
         raise NoActiveDeviceError("Name a device to play on: none of yours is active.")
     if track_ids is not None:
         if not track_ids or len(track_ids) > CONTEXT_LIMIT:
-            raise ValidationError({"tracks": f"Give between 1 and {CONTEXT_LIMIT} tracks."}, code="invalid")
+            raise ValidationError(
+                {"tracks": gettext("Give between 1 and %(CONTEXT_LIMIT)s tracks.") % {"CONTEXT_LIMIT": CONTEXT_LIMIT}},
+                code="invalid",
+            )
         _visible_ids(user=user, track_ids=track_ids)
         if offset_track is not None:
             if offset_track not in track_ids:
-                raise ValidationError({"offset": "That track is not in the list."}, code="invalid")
+                raise ValidationError({"offset": gettext("That track is not in the list.")}, code="invalid")
             offset = track_ids.index(offset_track)
         offset = offset or 0
         if not 0 <= offset < len(track_ids):
-            raise ValidationError({"offset": f"Give a position from 0 to {len(track_ids) - 1}."}, code="invalid")
+            raise ValidationError(
+                {"offset": gettext("Give a position from 0 to %(value)s.") % {"value": len(track_ids) - 1}},
+                code="invalid",
+            )
         state.context_tracks = track_ids
         state.context_uri = context_uri
         state.shuffle_order = _shuffled(len(track_ids), first=offset) if state.shuffle else []
@@ -398,7 +405,9 @@ def player_queue_add(*, user: User, track_id: int, next: bool = False) -> dict[s
     _visible_ids(user=user, track_ids=[track_id])
     state = _lock(user=user, create=True)
     if len(state.queue) >= QUEUE_LIMIT:
-        raise ValidationError(f"The queue holds at most {QUEUE_LIMIT} tracks.", code="queue_full")
+        raise ValidationError(
+            gettext("The queue holds at most %(QUEUE_LIMIT)s tracks.") % {"QUEUE_LIMIT": QUEUE_LIMIT}, code="queue_full"
+        )
     state.queue = [track_id, *state.queue] if next else [*state.queue, track_id]
     return _save(state)
 
@@ -407,7 +416,10 @@ def player_queue_add(*, user: User, track_id: int, next: bool = False) -> dict[s
 def player_queue_set(*, user: User, track_ids: list[int]) -> dict[str, Any]:
     """Replace the listener's queue: reordered, with tracks removed, or emptied."""
     if len(track_ids) > QUEUE_LIMIT:
-        raise ValidationError({"tracks": f"The queue holds at most {QUEUE_LIMIT} tracks."}, code="invalid")
+        raise ValidationError(
+            {"tracks": gettext("The queue holds at most %(QUEUE_LIMIT)s tracks.") % {"QUEUE_LIMIT": QUEUE_LIMIT}},
+            code="invalid",
+        )
     _visible_ids(user=user, track_ids=track_ids)
     state = _lock(user=user, create=True)
     state.queue = list(track_ids)
