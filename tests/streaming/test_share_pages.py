@@ -42,8 +42,8 @@ def test_an_album_page_is_a_card_with_absolute_artwork_and_offers_previews(
     assert meta["og:title"] == "Northern Lights"
     assert meta["og:description"] == "Album by Aurora Fields · 2 tracks"
     assert meta["og:url"] == f"http://testserver/albums/{album.pk}/"
-    assert meta["og:image"].startswith("http://testserver/")
-    assert meta["og:image"].endswith(".jpg") or "640" in meta["og:image"]
+    assert meta["og:image"].startswith(("http://testserver/", "http://127.0.0.1:"))  # the site's or storage's
+    assert "640" in meta["og:image"]
     assert meta["twitter:card"] == "summary_large_image"
     assert meta["twitter:image"] == meta["og:image"]
     assert 'id="preview-player"' in page
@@ -87,7 +87,7 @@ def test_a_shared_playlist_is_a_card_and_a_private_one_gives_nothing_away(
     assert meta["og:type"] == "music.playlist"
     assert meta["og:title"] == "Road trip"
     assert meta["og:url"] == f"http://testserver{shared}"
-    assert meta["og:image"].startswith("http://testserver/")
+    assert meta["og:image"].startswith(("http://testserver/", "http://127.0.0.1:"))
     assert 'id="preview-player"' in page
 
     Playlist.objects.filter(pk=playlist.pk).update(visibility=Playlist.Visibility.PRIVATE)
