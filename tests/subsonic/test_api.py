@@ -197,3 +197,18 @@ def test_highest_orders_every_rated_album_before_paging(subsonic: Subsonic, list
     ]
 
     assert pages == [["Borealis", "Cirrus"], ["Aurora", "Drift"]]
+
+
+def test_recent_albums_are_those_of_the_listening_history(subsonic: Subsonic, listener: User) -> None:
+    from tests.streaming.factories import PlayFactory
+
+    albums = {title: AlbumFactory(title=title, status=Album.Status.PUBLISHED) for title in ("Long", "Short", "Skip")}
+    tracks = {title: TrackFactory(album=album, duration_ms=22_000) for title, album in albums.items()}
+    Track.objects.filter(pk=tracks["Long"].pk).update(duration_ms=240_000)
+    PlayFactory(user=listener, track=tracks["Long"], ms_played=40_000, counted=True, ended=False)
+    PlayFactory(user=listener, track=tracks["Short"], ms_played=22_000, counted=False, ended=True)  # heard to its end
+    PlayFactory(user=listener, track=tracks["Skip"], ms_played=9_000, counted=False, ended=False)
+
+    listed = subsonic.ok("getAlbumList2", type="recent")["albumList2"]["album"]
+
+    assert sorted(row["name"] for row in listed) == ["Long", "Short"]
