@@ -23,25 +23,17 @@ export function formatDuration(ms) {
 export function formatSize(bytes) {
   const n = Number.isFinite(bytes) && bytes > 0 ? Math.floor(bytes) : 0;
   if (n < 1024) {
-    return sizeText(ngettextOr("%(size)s byte", "%(size)s bytes", n), n);
+    return interpolate(ngettext("%(size)s byte", "%(size)s bytes", n), { size: n }, true);
   }
-  for (const [unit, scale] of [["%(size)s GB", 1024 ** 3], ["%(size)s MB", 1024 ** 2]]) {
-    if (n >= scale) {
-      return sizeText(gettextOr(unit), (n / scale).toFixed(1).replace(/\.0$/, ""));
-    }
+  if (n >= 1024 ** 3) {
+    return interpolate(gettext("%(size)s GB"), { size: oneDecimal(n / 1024 ** 3) }, true);
   }
-  return sizeText(gettextOr("%(size)s KB"), Math.floor(n / 1024));
+  if (n >= 1024 ** 2) {
+    return interpolate(gettext("%(size)s MB"), { size: oneDecimal(n / 1024 ** 2) }, true);
+  }
+  return interpolate(gettext("%(size)s KB"), { size: Math.floor(n / 1024) }, true);
 }
 
-// Django's JavaScript catalogue when the page has it, English otherwise.
-function gettextOr(text) {
-  return window.gettext ? window.gettext(text) : text;
-}
-
-function ngettextOr(singular, plural, count) {
-  return window.ngettext ? window.ngettext(singular, plural, count) : count === 1 ? singular : plural;
-}
-
-function sizeText(format, size) {
-  return format.replace("%(size)s", String(size));
+function oneDecimal(value) {
+  return value.toFixed(1).replace(/\.0$/, "");
 }
