@@ -42,7 +42,9 @@ def renditions_of_deleted(event: TrackDeleting) -> None:
 
 
 def album_loudness_of_programme(event: AlbumProgrammeChanged) -> None:
-    album_loudness_measure_later(album_id=event.album_id)
+    # A draft's tracks change often and nobody streams it as an album: it is measured once published.
+    if Album.objects.filter(pk=event.album_id, status=Album.Status.PUBLISHED).exists():
+        album_loudness_measure_later(album_id=event.album_id)
 
 
 def _album_loudness_of_track(track_id: int) -> None:
