@@ -1,9 +1,13 @@
 """What every app's pages do with a refused form."""
 
-from django.forms import Form
+from typing import TypeVar
+
+from django.forms import BaseForm
+
+AnyForm = TypeVar("AnyForm", bound=BaseForm)
 
 
-def form_focused(form: Form) -> Form:
+def form_focused(form: AnyForm) -> AnyForm:
     """A refused form's first field in error gets the focus when the page loads, which scrolls it into view.
 
     Its errors are read out with it (the field's ``aria-describedby``, see templates/form_fields.html);
