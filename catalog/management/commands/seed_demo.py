@@ -17,7 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo catalog ready: added {added['artists']} artists, {added['albums']} albums, "
-                f"{added['tracks']} tracks."
+                f"{added['tracks']} tracks, {added['pictures']} artist pictures."
             )
         )
         demo_logins_write(self.stdout, self.style)
