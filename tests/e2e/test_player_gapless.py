@@ -154,7 +154,8 @@ def test_a_crossfade_set_in_the_settings_ramps_both_tracks_but_never_an_albums_n
     assert not [s for s in samples if s["fading"] and s["loaded"] == second]  # the album's next track: no fade
     assert {s["loaded"] for s in samples if s["fading"]} == {first}
     assert len(fading) >= 5
-    assert all(f["outgoing"]["playing"] and f["incoming"]["playing"] for f in fading[:-1])  # both heard at once
+    both = [f for f in fading if f["outgoing"]["playing"] and f["incoming"]["playing"]]
+    assert len(both) >= 5, fading  # both heard at once
     incoming = [f["incoming"]["level"] for f in fading]
     outgoing = [f["outgoing"]["level"] for f in fading]
     assert incoming == sorted(incoming)  # ramps, each one way

@@ -94,8 +94,8 @@ function leadMs(kind) {
 
 // Every `timeupdate` of the playing element: fetch the next track ahead, then time the join.
 export function joinTick() {
-  if (audio.paused || !state.loaded || state.adBreak) {
-    return;
+  if (audio.paused || !state.loaded || state.adBreak || state.loading) {
+    return; // nothing plays, or another track is on its way in (load() drops what was prepared)
   }
   const remaining = remainingMs(audio);
   if (!(remaining < PRELOAD_MS + leadMs("crossfade"))) {
@@ -205,6 +205,15 @@ function join(prepared) {
 function fadeStart(element, grant) {
   const ms = Math.max(1, Math.min(crossfadeMs() || 1, remainingMs(element) || 1));
   fade = { element: element, grant: grant, ms: ms, timer: 0 };
+  element.addEventListener(
+    "ended",
+    () => {
+      if (fade && fade.element === element) {
+        fadeEnd(); // over: the new track at its full level at once
+      }
+    },
+    { once: true }
+  );
   const step = () => {
     if (!fade || fade.element !== element) {
       return;
