@@ -14,9 +14,11 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
+from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
+from django.utils.autoreload import file_changed
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog, set_language
@@ -80,6 +82,13 @@ def catalog_version() -> str:
             digest.update(str(mo.relative_to(locale_path)).encode())
             digest.update(mo.read_bytes())
     return digest.hexdigest()[:12]
+
+
+@receiver(file_changed)
+def _catalogue_recompiled(sender: object, file_path: Path, **kwargs: object) -> None:
+    """In development, a catalogue compiled again gets a new version (and address) at once."""
+    if file_path.suffix == ".mo":
+        catalog_version.cache_clear()
 
 
 _catalog = JavaScriptCatalog.as_view()
