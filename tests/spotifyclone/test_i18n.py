@@ -36,6 +36,15 @@ def test_a_listener_is_answered_in_the_language_of_their_profile_whatever_the_br
     assert b"/jsi18n/fr/?v=" in response.content
 
 
+def test_the_language_cookie_follows_the_profile_for_the_api_and_after_signing_out(client: Client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # chosen before signing in
+    client.force_login(_listener("fr"))
+    assert client.get("/").cookies[settings.LANGUAGE_COOKIE_NAME].value == "fr"
+    assert settings.LANGUAGE_COOKIE_NAME not in client.get("/").cookies  # set once
+    # The API reads no profile: the cookie says French.
+    assert client.get("/api/v1/me/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "fr"
+
+
 def test_a_visitor_is_answered_in_the_language_their_browser_asks_for(client: Client) -> None:
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9,en;q=0.5")
     assert response["Content-Language"] == "fr"
