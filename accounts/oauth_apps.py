@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from oauth2_provider import views as oauth_views
 from oauth2_provider.models import Application
@@ -24,34 +25,44 @@ from accounts.auth import AuthenticatedHttpRequest
 from accounts.oauth import redirect_uri_acceptable
 
 GRANTS = [
-    (Application.GRANT_AUTHORIZATION_CODE, "Authorization code (PKCE): for listeners"),
-    (Application.GRANT_CLIENT_CREDENTIALS, "Client credentials: public music only"),
+    (Application.GRANT_AUTHORIZATION_CODE, gettext_lazy("Authorization code (PKCE): for listeners")),
+    (Application.GRANT_CLIENT_CREDENTIALS, gettext_lazy("Client credentials: public music only")),
 ]
 
 
 class ApplicationForm(forms.ModelForm):
     authorization_grant_type = forms.ChoiceField(
         choices=GRANTS,
-        label="How the app signs in",
-        help_text="With an authorization code, the app acts for each listener who allows it, within what they "
-        "allowed. With client credentials, it acts for no one and reads only what anyone may hear.",
+        label=gettext_lazy("How the app signs in"),
+        help_text=gettext_lazy(
+            "With an authorization code, the app acts for each listener who allows it, within what they "
+            "allowed. With client credentials, it acts for no one and reads only what anyone may hear."
+        ),
     )
     client_type = forms.ChoiceField(
-        choices=Application.CLIENT_TYPES,
+        choices=[
+            (Application.CLIENT_CONFIDENTIAL, pgettext_lazy("client type", "Confidential")),
+            (Application.CLIENT_PUBLIC, pgettext_lazy("client type", "Public")),
+        ],
         initial=Application.CLIENT_PUBLIC,
-        label="Client type",
-        help_text="Confidential if the app keeps a secret on a server; public for browser and mobile apps.",
+        label=gettext_lazy("Client type"),
+        help_text=gettext_lazy(
+            "Confidential if the app keeps a secret on a server; public for browser and mobile apps."
+        ),
     )
     redirect_uris = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Redirect URIs",
-        help_text="One per line: https, or http://127.0.0.1 or http://[::1] for an app on the listener's computer.",
+        label=gettext_lazy("Redirect URIs"),
+        help_text=gettext_lazy(
+            "One per line: https, or http://127.0.0.1 or http://[::1] for an app on the listener's computer."
+        ),
     )
 
     class Meta:
         model = Application
         fields = ("name", "authorization_grant_type", "client_type", "redirect_uris")
+        labels = {"name": gettext_lazy("Name")}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -60,15 +71,16 @@ class ApplicationForm(forms.ModelForm):
         if refused:
             self.add_error(
                 "redirect_uris",
-                f"Not allowed: {', '.join(refused)}. Use https, or http on 127.0.0.1, [::1] or localhost.",
+                _("Not allowed: %(uris)s. Use https, or http on 127.0.0.1, [::1] or localhost.")
+                % {"uris": ", ".join(refused)},
             )
         if grant == Application.GRANT_AUTHORIZATION_CODE and not uris:
-            self.add_error("redirect_uris", "An app that acts for listeners needs at least one redirect URI.")
+            self.add_error("redirect_uris", _("An app that acts for listeners needs at least one redirect URI."))
         if grant == Application.GRANT_CLIENT_CREDENTIALS:
             if data.get("client_type") != Application.CLIENT_CONFIDENTIAL:
-                self.add_error("client_type", "Client credentials need a confidential client: it keeps a secret.")
+                self.add_error("client_type", _("Client credentials need a confidential client: it keeps a secret."))
             if uris:
-                self.add_error("redirect_uris", "Client credentials never redirect: leave this empty.")
+                self.add_error("redirect_uris", _("Client credentials never redirect: leave this empty."))
         return data
 
     def save(self, commit: bool = True) -> Application:

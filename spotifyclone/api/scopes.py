@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext, gettext_noop
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from oauth2_provider.contrib.rest_framework import OAuth2Authentication
 from oauth2_provider.scopes import BaseScopes
@@ -33,27 +34,32 @@ from rest_framework.request import Request
 from accounts.bearer import access_token_of
 from core.scopes import GRANTED_ATTRIBUTE, InsufficientScope
 
-# The scopes a listener may grant, in the words the consent page shows them.
+# The scopes a listener may grant, in the words the consent page shows them (translated when shown: the
+# schema gives them in English).
 SCOPES: dict[str, str] = {
-    "user-read-private": "See your account: display name, country, plan and preferences",
-    "user-read-email": "See your e-mail address",
-    "user-modify-private": "Change your preferences and your recent searches, and start your free trial of Premium",
-    "user-library-read": "See your liked songs and saved albums",
-    "user-library-modify": "Like songs and save albums for you, and take them out of your library",
-    "user-follow-read": "See the artists you follow",
-    "user-follow-modify": "Follow and unfollow artists and playlists for you",
-    "playlist-read-private": "See your private and unlisted playlists, and those you collaborate on",
-    "playlist-modify-public": "Create, change and delete your public playlists",
-    "playlist-modify-private": "Create, change and delete your private and unlisted playlists",
-    "ugc-image-upload": "Upload cover images for your playlists",
-    "user-read-playback-state": "See what you play, on which device, and your queue",
-    "user-modify-playback-state": "Control playback on your devices: play, pause, skip, queue, volume, move it",
-    "user-read-recently-played": "See what you listened to recently and what you searched for",
-    "streaming": "Play music for you, and report what it plays",
-    "artist-read": "See your artists' unpublished music, uploads and members",
-    "artist-upload": "Upload music for your artists, and change and publish their albums and tracks",
-    "artist-admin": "Create artists for you, and change who runs them",
-    "subsonic": "See and reset the password and key your music apps use to connect (Subsonic)",
+    "user-read-private": gettext_noop("See your account: display name, country, plan and preferences"),
+    "user-read-email": gettext_noop("See your e-mail address"),
+    "user-modify-private": gettext_noop(
+        "Change your preferences and your recent searches, and start your free trial of Premium"
+    ),
+    "user-library-read": gettext_noop("See your liked songs and saved albums"),
+    "user-library-modify": gettext_noop("Like songs and save albums for you, and take them out of your library"),
+    "user-follow-read": gettext_noop("See the artists you follow"),
+    "user-follow-modify": gettext_noop("Follow and unfollow artists and playlists for you"),
+    "playlist-read-private": gettext_noop("See your private and unlisted playlists, and those you collaborate on"),
+    "playlist-modify-public": gettext_noop("Create, change and delete your public playlists"),
+    "playlist-modify-private": gettext_noop("Create, change and delete your private and unlisted playlists"),
+    "ugc-image-upload": gettext_noop("Upload cover images for your playlists"),
+    "user-read-playback-state": gettext_noop("See what you play, on which device, and your queue"),
+    "user-modify-playback-state": gettext_noop(
+        "Control playback on your devices: play, pause, skip, queue, volume, move it"
+    ),
+    "user-read-recently-played": gettext_noop("See what you listened to recently and what you searched for"),
+    "streaming": gettext_noop("Play music for you, and report what it plays"),
+    "artist-read": gettext_noop("See your artists' unpublished music, uploads and members"),
+    "artist-upload": gettext_noop("Upload music for your artists, and change and publish their albums and tracks"),
+    "artist-admin": gettext_noop("Create artists for you, and change who runs them"),
+    "subsonic": gettext_noop("See and reset the password and key your music apps use to connect (Subsonic)"),
 }
 
 # A view's declaration: the scope, or any one of several, or None for public data.
@@ -120,7 +126,7 @@ class ListenerScopes(BaseScopes):
     """The scopes an application may ask for: every listener scope, none without a listener."""
 
     def get_all_scopes(self) -> dict[str, str]:
-        return SCOPES
+        return {scope: gettext(words) for scope, words in SCOPES.items()}
 
     def get_available_scopes(self, application: Any = None, request: Any = None, *args: Any, **kwargs: Any) -> list:
         if getattr(request, "grant_type", None) == "client_credentials":
