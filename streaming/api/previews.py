@@ -2,6 +2,8 @@
 
 import dataclasses
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
@@ -31,7 +33,7 @@ class PreviewSerializer(serializers.Serializer):
 class PreviewMissing(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_code = "preview_missing"
-    default_detail = "This track has no preview yet."
+    default_detail = gettext_lazy("This track has no preview yet.")
 
 
 class PreviewView(APIView):
@@ -60,7 +62,7 @@ class PreviewView(APIView):
         try:
             grant = preview_grant(track_id=pk, country=country, local_base=local_edge_base(request._request))
         except Track.DoesNotExist:
-            raise exceptions.NotFound("No such track.") from None
+            raise exceptions.NotFound(_("No such track.")) from None
         except PreviewMissingError:
             raise PreviewMissing() from None
         response = Response(PreviewSerializer(dataclasses.asdict(grant)).data)
