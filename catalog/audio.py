@@ -7,6 +7,7 @@ from typing import IO
 
 import av
 import imageio_ffmpeg
+from django.utils.translation import gettext_noop
 
 # Containers and codecs we accept as originals. Anything else is refused when
 # the worker checks the upload, whatever FFmpeg could make of it.
@@ -24,6 +25,8 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
+# Its reasons are kept in English, as a track's failure reason is stored, and translated where they are
+# shown ({% translate track.failure_reason %}): gettext_noop marks them for the catalogue.
 class AudioProbeError(ValueError):
     """The file is not audio we can play; the message says why, for a person."""
 
@@ -50,10 +53,10 @@ def _describe(container: av.container.InputContainer) -> tuple[av.audio.stream.A
     if container.format.name not in CONTAINERS:
         raise AudioProbeError(NOT_ACCEPTED)
     if any(s.type == "video" and not s.disposition & av.stream.Disposition.attached_pic for s in container.streams):
-        raise AudioProbeError("This is a video; upload the audio only.")
+        raise AudioProbeError(gettext_noop("This is a video; upload the audio only."))
     audio = next(iter(container.streams.audio), None)
     if audio is None:
-        raise AudioProbeError("The file has no audio in it.")
+        raise AudioProbeError(gettext_noop("The file has no audio in it."))
     codec = audio.codec_context.name
     if codec not in CODECS and not codec.startswith("pcm_"):
         raise AudioProbeError(f"Audio coded as {codec} is not accepted.")
@@ -79,7 +82,7 @@ def audio_probe(source: str | Path | IO[bytes]) -> AudioInfo:
     with _open(source) as container:
         _stream, info = _describe(container)
     if info.duration_ms <= 0:
-        raise AudioProbeError("The audio has no length we can read.")
+        raise AudioProbeError(gettext_noop("The audio has no length we can read."))
     return info
 
 
@@ -102,13 +105,13 @@ def audio_verify(source: str | Path | IO[bytes], *, max_seconds: int) -> AudioIn
                 except av.FFmpegError:
                     errors += 1
                     if errors > 10:
-                        raise AudioProbeError("The audio is damaged: it cannot be decoded.") from None
+                        raise AudioProbeError(gettext_noop("The audio is damaged: it cannot be decoded.")) from None
                 if info.sample_rate and samples > (max_seconds + 1) * info.sample_rate:
                     raise AudioProbeError(_too_long(samples * 1000 // info.sample_rate, max_seconds))
         except av.FFmpegError as exc:
-            raise AudioProbeError("The audio is damaged: it cannot be decoded.") from exc
+            raise AudioProbeError(gettext_noop("The audio is damaged: it cannot be decoded.")) from exc
     if not info.sample_rate or samples == 0:
-        raise AudioProbeError("The file has no audio in it.")
+        raise AudioProbeError(gettext_noop("The file has no audio in it."))
     decoded_ms = samples * 1000 // info.sample_rate
     announced_ms = info.duration_ms
     if info.container == "wav":
@@ -119,7 +122,7 @@ def audio_verify(source: str | Path | IO[bytes], *, max_seconds: int) -> AudioIn
             f"The file ends early: {decoded_ms / 1000:.1f} s of its {announced_ms / 1000:.1f} s could be read."
         )
     if decoded_ms < MIN_DURATION_MS:
-        raise AudioProbeError("The audio is shorter than one second.")
+        raise AudioProbeError(gettext_noop("The audio is shorter than one second."))
     return AudioInfo(
         container=info.container,
         codec=info.codec,

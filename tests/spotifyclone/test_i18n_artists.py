@@ -69,6 +69,11 @@ def test_a_french_artist_sees_the_studio_in_french(client, artist_in_french):
     assert "Supprimer le titre" in track_page
     assert "Prêt" in track_page  # the track's state
 
+    # A failure reason is stored in English and shown in the listener's language.
+    failed = TrackFactory(artist=artist, status="failed", failure_reason="The file has no audio in it.")
+    failed_page = client.get(reverse("studio:track", args=[failed.pk])).content.decode()
+    assert "Le fichier ne contient pas d&#x27;audio." in failed_page
+
 
 def test_a_french_listener_sees_the_account_settings_in_french(client):
     client.force_login(_french())
