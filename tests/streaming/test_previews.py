@@ -135,3 +135,18 @@ def test_seed_demo_makes_the_previews_demo_tracks_lack(published_track):
     assert seed_demo_previews in demo_seeders()  # seed_demo runs it after the catalog
     assert lines == ["Made the previews of 1 demo track(s)."]
     assert TrackMedia.objects.get(track=published_track).preview_ms is not None
+
+
+def test_a_track_whose_original_is_gone_gets_its_preview_from_its_best_rendition(published_track):
+    from catalog.models import Track
+    from streaming.services.renditions import track_preview_make
+
+    Track.objects.filter(pk=published_track.pk).update(original="")
+    TrackMedia.objects.filter(track=published_track).update(preview_start_ms=None, preview_ms=None)
+
+    media = track_preview_make(track_id=published_track.pk)
+
+    assert media is not None
+    assert media.preview_ms is not None
+    assert abs(media.preview_ms - 2000) <= 60
+    assert renditions_storage().exists(f"{media.preview_folder}{PREVIEW_FILE}")
