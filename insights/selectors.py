@@ -38,7 +38,6 @@ RELEASE_DAYS = 7
 # A period's listeners counted longer ago than this are shown with the time they were counted. The
 # roll-up counts 7 and 28 days every 10 minutes, 365 days once a day.
 LISTENERS_FRESH_FOR = timedelta(minutes=20)
-SOURCE_LABELS = dict(Play.Source.choices)
 
 
 @dataclass(frozen=True)
@@ -226,6 +225,11 @@ def live_of(*, kind: Kind, ids: list[int], now: datetime, totals_only: bool = Fa
 # Shares and series.
 
 
+def _source_labels() -> dict[str, str]:
+    """The sources of streams, named in the language of the request."""
+    return {value: str(label) for value, label in Play.Source.choices}
+
+
 def _shares(counts: dict[str, int], labels: dict[str, str], limit: int | None = None) -> list[Share]:
     total = sum(counts.values())
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
@@ -306,7 +310,7 @@ def _figures_from_days(period: Period, rows: list[dict[str, Any]], counted: Coun
         saves=sum(row["saves"] for row in rows),
         playlist_adds=sum(row["playlist_adds"] for row in rows),
         countries=_shares(countries, _country_labels(countries), TOP_COUNTRIES),
-        sources=_shares(_summed(rows, "sources"), SOURCE_LABELS),
+        sources=_shares(_summed(rows, "sources"), _source_labels()),
         series=series,
     )
 
@@ -332,7 +336,7 @@ def _figures_live(live: Live, today: dict[str, Any] | None, *, now: datetime, fr
         saves=today["saves"] if today else 0,
         playlist_adds=today["playlist_adds"] if today else 0,
         countries=_shares(live.countries, _country_labels(live.countries), TOP_COUNTRIES),
-        sources=_shares(live.sources, SOURCE_LABELS),
+        sources=_shares(live.sources, _source_labels()),
         series=series,
     )
 
