@@ -3,6 +3,7 @@ from typing import Any, cast
 from django.core.exceptions import ObjectDoesNotExist
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, permissions
 from rest_framework.request import Request
@@ -14,6 +15,14 @@ from catalog.models import Artist
 from recommendations import radio, selectors
 from recommendations.api import serializers as s
 from streaming.api.player import PlayerCommand, player_command
+
+# What a radio whose seed is missing answers, for each kind of seed.
+NOT_FOUND = {
+    "track": gettext_lazy("No such track."),
+    "album": gettext_lazy("No such album."),
+    "artist": gettext_lazy("No such artist."),
+    "playlist": gettext_lazy("No such playlist."),
+}
 
 
 class RecommendationsView(APIView):
@@ -107,4 +116,4 @@ class RadioView(PlayerCommand):
         try:
             return radio.radio_start(user=user, kind=kind, pk=data["seed_id"], device_id=data.get("device_id"))
         except ObjectDoesNotExist:
-            raise exceptions.NotFound(f"No such {kind}.") from None
+            raise exceptions.NotFound(str(NOT_FOUND.get(kind, NOT_FOUND["track"]))) from None

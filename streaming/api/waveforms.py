@@ -2,6 +2,7 @@
 
 from typing import cast
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, permissions, serializers
 from rest_framework.request import Request
@@ -42,7 +43,7 @@ class WaveformView(APIView):
             .first()
         )
         if found is None:
-            raise exceptions.NotFound("No such track.")
+            raise exceptions.NotFound(_("No such track."))
         peaks, version = found
         peaks = [int(p) for p in peaks if isinstance(p, int | float)] if isinstance(peaks, list) else []
         response = Response({"track": pk, "peaks": peaks})
