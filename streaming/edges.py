@@ -4,8 +4,14 @@ The country comes from the CDN's viewer-country header when there is one (it
 knows where the listener is right now), else from the listener's profile.
 """
 
+import functools
+from collections.abc import Callable
+
 from django.conf import settings
 from django.http import HttpRequest
+
+from streaming.cloudfront import cloudfront_signed_url
+from streaming.signing import SignedUrl, signed_url
 
 # Regions by the countries they serve; a country in none of them gets the default edge.
 _AMERICAS = """
@@ -48,3 +54,29 @@ def edge_for(country: str) -> tuple[str, str]:
 def local_edge_base(request: HttpRequest) -> str:
     """The base URL of the embedded edge (``/edge``), on the host the request came to."""
     return request.build_absolute_uri("/edge")
+
+
+def folder_signer(
+    *, folder: str, cap: int, duration_ms: int, country: str, local_base: str
+) -> tuple[Callable[[str], SignedUrl], str]:
+    """A signer of the files of one folder at the edge nearest ``country``, and that edge's region.
+
+    Its URLs last ``STREAM_URL_TTL`` beyond the audio's length; ``cap`` is the bitrate
+    our edges let through (CloudFront's policy names the folder only).
+    """
+    region, base = edge_for(country)
+    ttl = settings.STREAM_URL_TTL + duration_ms // 1000
+    if settings.STREAM_SIGNING == "cloudfront":
+        sign = functools.partial(
+            cloudfront_signed_url,
+            base=base,
+            scope=folder,
+            ttl=ttl,
+            key_pair_id=settings.CLOUDFRONT_KEY_PAIR_ID,
+            private_key_pem=settings.CLOUDFRONT_PRIVATE_KEY,
+        )
+    else:
+        sign = functools.partial(
+            signed_url, base=base or local_base, scope=folder, cap=cap, ttl=ttl, key=settings.EDGE_SIGNING_KEY
+        )
+    return lambda file: sign(file=file), region

@@ -6,16 +6,11 @@ renditions, whatever file name is put after the token. See docs/player.md.
 """
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from catalog.models import Album, Track
-from streaming.cloudfront import cloudfront_signed_url
-from streaming.edges import edge_for
+from streaming.edges import folder_signer
 from streaming.models import TrackMedia, preview_folder
-from streaming.signing import signed_url
 from streaming.transcode import PREVIEW_BITRATE, PREVIEW_FILE
 
 
@@ -54,27 +49,10 @@ def preview_grant(*, track_id: int, country: str, local_base: str) -> PreviewGra
     if media["preview_ms"] is None:
         raise PreviewMissingError(track_id)
     folder = preview_folder(track_id=track_id, version=media["version"])
-    region, base = edge_for(country)
-    ttl = settings.STREAM_URL_TTL + media["preview_ms"] // 1000
-    if settings.STREAM_SIGNING == "cloudfront":
-        sign = functools.partial(
-            cloudfront_signed_url,
-            base=base,
-            scope=folder,
-            ttl=ttl,
-            key_pair_id=settings.CLOUDFRONT_KEY_PAIR_ID,
-            private_key_pem=settings.CLOUDFRONT_PRIVATE_KEY,
-        )
-    else:
-        sign = functools.partial(
-            signed_url,
-            base=base or local_base,
-            scope=folder,
-            cap=PREVIEW_BITRATE,
-            ttl=ttl,
-            key=settings.EDGE_SIGNING_KEY,
-        )
-    url = sign(file=PREVIEW_FILE)
+    sign, region = folder_signer(
+        folder=folder, cap=PREVIEW_BITRATE, duration_ms=media["preview_ms"], country=country, local_base=local_base
+    )
+    url = sign(PREVIEW_FILE)
     return PreviewGrant(
         track_id=track_id,
         url=url.url,

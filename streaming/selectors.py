@@ -1,11 +1,9 @@
 """Reads on streaming: what a listener may stream, and where from."""
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -15,13 +13,12 @@ from catalog.access import tracks_visible_to
 from catalog.models import Album, Track
 from core.hotcache import hot_get, hot_set
 from streaming import autoplay
-from streaming.cloudfront import cloudfront_signed_url
-from streaming.edges import edge_for
+from streaming.edges import folder_signer
 from streaming.models import Device, Play, PlaybackState, TrackMedia
 from streaming.names import hls_master_name, stream_info_key
 from streaming.playback import play_order, track_items, upcoming
 from streaming.receipts import play_receipt_sign
-from streaming.signing import SignedUrl, signed_url
+from streaming.signing import SignedUrl
 
 MEDIA_CACHE_SECONDS = 3600
 
@@ -134,22 +131,10 @@ def media_signed_urls(
 
     They last ``STREAM_URL_TTL`` beyond the audio's length, from the edge nearest ``country``.
     """
-    region, base = edge_for(country)
-    ttl = settings.STREAM_URL_TTL + duration_ms // 1000
-    if settings.STREAM_SIGNING == "cloudfront":
-        sign = functools.partial(
-            cloudfront_signed_url,
-            base=base,
-            scope=folder,
-            ttl=ttl,
-            key_pair_id=settings.CLOUDFRONT_KEY_PAIR_ID,
-            private_key_pem=settings.CLOUDFRONT_PRIVATE_KEY,
-        )
-    else:
-        sign = functools.partial(
-            signed_url, base=base or local_base, scope=folder, cap=bitrate, ttl=ttl, key=settings.EDGE_SIGNING_KEY
-        )
-    return sign(file=f"aac_{bitrate}.m4a"), sign(file=hls_master_name(bitrate)), region
+    sign, region = folder_signer(
+        folder=folder, cap=bitrate, duration_ms=duration_ms, country=country, local_base=local_base
+    )
+    return sign(f"aac_{bitrate}.m4a"), sign(hls_master_name(bitrate)), region
 
 
 def stream_grant(
