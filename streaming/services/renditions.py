@@ -439,15 +439,18 @@ def track_preview_make(*, track_id: int) -> TrackMedia | None:
     if media is None or media.preview_ms is not None:
         return media
     track = media.track
+    best = (renditions_storage(), f"{media.folder}aac_{max(media.bitrates)}.m4a")
+    sources = [(default_storage, track.original.name), best] if track.original else [best]
     with tempfile.TemporaryDirectory(prefix="preview-") as workdir:
         source = Path(workdir) / "source"
-        name = track.original.name if track.original else f"{media.folder}aac_{max(media.bitrates)}.m4a"
-        opener = default_storage.open if track.original else renditions_storage().open
-        try:
-            with opener(name, "rb") as original, source.open("wb") as copy:
-                shutil.copyfileobj(original, copy, length=1024 * 1024)
-        except FileNotFoundError:
-            logger.warning("No preview for track %s: %s is missing from storage.", track_id, name)
+        for storage, name in sources:
+            try:
+                with storage.open(name, "rb") as original, source.open("wb") as copy:
+                    shutil.copyfileobj(original, copy, length=1024 * 1024)
+                break
+            except FileNotFoundError:
+                logger.warning("No preview for track %s from %s: it is missing from storage.", track_id, name)
+        else:
             return media
         return _preview_publish(media=media, source=source, out_dir=Path(workdir) / "out") or media
 

@@ -150,3 +150,21 @@ def test_a_track_whose_original_is_gone_gets_its_preview_from_its_best_rendition
     assert media.preview_ms is not None
     assert abs(media.preview_ms - 2000) <= 60
     assert renditions_storage().exists(f"{media.preview_folder}{PREVIEW_FILE}")
+
+
+def test_a_track_whose_original_file_is_missing_from_storage_gets_its_preview_from_its_best_rendition(
+    published_track,
+):
+    from django.core.files.storage import default_storage
+
+    from catalog.models import Track
+    from streaming.services.renditions import track_preview_make
+
+    default_storage.delete(Track.objects.get(pk=published_track.pk).original.name)
+    TrackMedia.objects.filter(track=published_track).update(preview_start_ms=None, preview_ms=None)
+
+    media = track_preview_make(track_id=published_track.pk)
+
+    assert media is not None
+    assert media.preview_ms is not None
+    assert renditions_storage().exists(f"{media.preview_folder}{PREVIEW_FILE}")
