@@ -36,15 +36,18 @@ def _check_identity_free(user: User) -> None:
     others = User.objects.exclude(pk=user.pk)
     errors = {}
     if others.filter(username__iexact=user.username).exists():
-        errors["username"] = "This username is taken."
+        errors["username"] = gettext("This username is taken.")
     if others.filter(email__iexact=user.email).exists():
-        errors["email"] = "An account with this email address already exists."
+        errors["email"] = gettext("An account with this email address already exists.")
     if errors:
         raise ValidationError(errors)
 
 
-def user_create(*, username: str, email: str, password: str, display_name: str = "") -> User:
-    """Create a listener account (its profile comes with it), or raise ValidationError."""
+def user_create(*, username: str, email: str, password: str, display_name: str = "", language: str = "") -> User:
+    """Create a listener account (its profile comes with it), or raise ValidationError.
+
+    ``language``, the one the person signed up in, becomes the profile's when the site is shipped in it.
+    """
     user = User(username=username.strip(), email=User.objects.normalize_email(email).strip(), display_name=display_name)
     user.set_unusable_password()
     _check_identity_free(user)
@@ -54,6 +57,8 @@ def user_create(*, username: str, email: str, password: str, display_name: str =
     try:
         with transaction.atomic():
             user.save()
+            if language in {code for code, _ in settings.LANGUAGES}:
+                Profile.objects.filter(user=user).update(language=language)
     except IntegrityError as exc:  # lost a race with an identical sign-up
         raise ValidationError(gettext("This username or email address was just taken.")) from exc
     return user

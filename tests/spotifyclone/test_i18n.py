@@ -84,6 +84,20 @@ def test_the_switch_saves_a_signed_in_listeners_choice_in_their_profile(client: 
     assert listener.profile.language == "fr"
 
 
+def test_a_visitor_who_signs_up_in_french_keeps_french(client: Client) -> None:
+    form = {"username": "amelie", "email": "a@example.com", "password1": "a very good password"}
+    form["password2"] = form["password1"]
+    assert client.post("/accounts/signup/", form, HTTP_ACCEPT_LANGUAGE="fr").status_code == 302
+    assert User.objects.get(username="amelie").profile.language == "fr"
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "fr"
+    # A browser in a language the site is not shipped in signs up in the default.
+    client.logout()
+    client.cookies.clear()
+    form.update(username="ben", email="b@example.com")
+    assert client.post("/accounts/signup/", form, HTTP_ACCEPT_LANGUAGE="de").status_code == 302
+    assert User.objects.get(username="ben").profile.language == "en"
+
+
 def test_every_page_offers_the_switch(client: Client) -> None:
     body = client.get("/").content.decode()
     assert 'action="/i18n/language/"' in body
