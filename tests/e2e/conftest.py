@@ -127,3 +127,14 @@ def screenshot() -> Callable[[Any, str], None]:
         page.set_viewport_size(size)
 
     return take
+
+
+def sign_in(page: Any, live_server: Any, user: Any) -> None:
+    """Sign ``user`` in through the login form, as a person does, and land on the home page."""
+    from django.urls import reverse
+
+    page.goto(f"{live_server.url}{reverse('accounts:login')}")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")

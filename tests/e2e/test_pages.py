@@ -15,7 +15,7 @@ from playlists.services.playlists import playlist_create
 from search.rebuild import search_rebuild
 from streaming.models import Play
 from subsonic.services import subsonic_credentials_reset
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, sign_in
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
@@ -44,11 +44,7 @@ def test_each_page_fits_a_phone_and_a_desktop(
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.fill("input[name=username]", listener.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, listener)
 
     pages = {
         "page-home": "/",
@@ -118,11 +114,7 @@ def test_the_studio_insights_pages_fit_a_phone_and_a_desktop(
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.fill("input[name=username]", owner.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, owner)
 
     pages = {
         "page-insights": reverse("insights:artist", args=[album.artist.slug]),
@@ -179,11 +171,7 @@ def test_the_lyrics_editor_fits_a_phone_and_a_desktop(
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.fill("input[name=username]", owner.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, owner)
 
     response = page.goto(f"{live_server.url}{reverse('studio:track_lyrics', args=[track.pk])}")
     assert response is not None

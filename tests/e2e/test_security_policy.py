@@ -11,7 +11,7 @@ from catalog.models import Album, Genre, Track
 from playlists.services.items import playlist_items_add
 from playlists.services.playlists import playlist_create
 from search.rebuild import search_rebuild
-from tests.e2e.conftest import PASSWORD
+from tests.e2e.conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,14 +46,6 @@ def _watched_page(context: Any, found: list[str]) -> Any:
     return page
 
 
-def _sign_in(page: Any, live_server: Any, user: Any) -> None:
-    page.goto(f"{live_server.url}{reverse('accounts:login')}")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
-
-
 def _visit(page: Any, url: str) -> None:
     response = page.goto(url)
     assert response is not None
@@ -79,7 +71,7 @@ def test_listener_pages_the_player_and_the_studio_run_under_the_policy(browser, 
     context = _watched_context(browser, found)
     context.add_init_script("HTMLMediaElement.prototype.canPlayType = function () { return ''; };")
     page = _watched_page(context, found)
-    _sign_in(page, live_server, owner)
+    sign_in(page, live_server, owner)
 
     paths = [
         "/",
