@@ -478,8 +478,12 @@ def seed_demo_previews(report: Callable[[str], None]) -> None:
 
 
 def previews_backfill(*, limit: int | None = None) -> int:
-    """Queue the preview of every playable track without one; how many (idempotent: each skips a track that has one)."""
+    """Queue the preview of every playable track without one; how many (idempotent: each skips a track that has one).
+
+    Through the outbox, so a broker that is down delays them rather than losing them.
+    """
     track_ids = _previews_missing()[:limit]
-    for track_id in track_ids:
-        tasks.track_preview_make.delay(track_id)
+    with transaction.atomic():
+        for track_id in track_ids:
+            task_enqueue(tasks.track_preview_make, track_id)
     return len(track_ids)

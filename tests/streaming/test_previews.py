@@ -168,3 +168,17 @@ def test_a_track_whose_original_file_is_missing_from_storage_gets_its_preview_fr
     assert media is not None
     assert media.preview_ms is not None
     assert renditions_storage().exists(f"{media.preview_folder}{PREVIEW_FILE}")
+
+
+def test_the_queued_backfill_goes_through_the_outbox_so_a_broker_down_loses_nothing(published_track):
+    from core.models import OutboxTask
+    from streaming.services.renditions import previews_backfill
+
+    TrackMedia.objects.filter(track=published_track).update(preview_start_ms=None, preview_ms=None)
+    OutboxTask.objects.all().delete()
+
+    assert previews_backfill() == 1
+
+    assert list(OutboxTask.objects.values_list("task", "args")) == [
+        ("streaming.tasks.track_preview_make", [published_track.pk])
+    ]
